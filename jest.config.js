@@ -1,0 +1,15 @@
+/** One jest run for everything: unit specs beside the code, e2e specs in test/. */
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testRegex: '(libs|src|test|bench)/.*\\.(spec|e2e-spec)\\.ts$',
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: true }] },
+  moduleNameMapper: {
+    '^@app/token$': '<rootDir>/libs/token/src',
+    '^@app/token/(.*)$': '<rootDir>/libs/token/src/$1',
+  },
+  testTimeout: 20000,
+  // e2e suites boot servers; two workers fit a 2-core machine.
+  maxWorkers: 2,
+};

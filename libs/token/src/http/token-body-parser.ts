@@ -1,0 +1,35 @@
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { sendProblem } from './send-problem';
+import { TokenProblem } from './token-problem';
+
+/** Default cap on a JSON body: a refresh request is well under 1 KiB. */
+export const DEFAULT_BODY_LIMIT = '8kb';
+
+const BODY_ERRORS: Readonly<Record<string, [number, string, string]>> = {
+  'entity.parse.failed': [400, 'invalid_json', 'The request body is not valid JSON.'],
+  'entity.too.large': [413, 'body_too_large', 'The request body is too large.'],
+  'entity.verify.failed': [400, 'invalid_request', 'The request body was refused.'],
+  'request.aborted': [400, 'invalid_request', 'The request body did not arrive whole.'],
+  'request.size.invalid': [400, 'invalid_request', 'The request body length does not match its header.'],
+  'encoding.unsupported': [415, 'unsupported_encoding', 'The request body encoding is not supported.'],
+  'charset.unsupported': [415, 'unsupported_charset', 'The request body charset is not supported.'],
+};
+
+/**
+ * A JSON body parser whose failures are problem+json like every other token
+ * error (Express would answer them with an HTML page). Create the app with
+ * `bodyParser: false` and use it instead of Nest's.
+ *
+ * @example
+ * const app = await NestFactory.create(AppModule, { bodyParser: false });
+ * app.use(...tokenBodyParser());
+ */
+export function tokenBodyParser(limit: string | number = DEFAULT_BODY_LIMIT): [RequestHandler, ErrorRequestHandler] {
+  const parse = express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+  const onError: ErrorRequestHandler = (error, _request, response, next) => {
+    const known = BODY_ERRORS[(error as { type?: string }).type ?? ''];
+    if (!known) return next(error);
+    sendProblem(response, new TokenProblem(...known));
+  };
+  return [parse, onError];
+}

@@ -1,0 +1,62 @@
+import { Logger } from '@nestjs/common';
+import type { GrantSource } from '../cache/grant-cache';
+
+/**
+ * The one structured line logged per token request. Its fields are fixed and
+ * typed (names, codes, numbers): there is no field a token, handle, secret,
+ * header or URL could travel in, so the line is redacted by construction.
+ */
+export interface TokenRequestLogLine {
+  event: 'token_request';
+  method: string;
+  route?: string;
+  provider?: string;
+  status: number;
+  /** `issued`, `refreshed`, or the problem's `error` code. */
+  outcome: string;
+  cache?: GrantSource;
+  upstreamMs?: number;
+  ms: number;
+}
+
+const LOG = Symbol('tokenRequestLog');
+const logger = new Logger('TokenRequest');
+
+/** What the guards, routes and filter learn about one request, logged when its response ends. */
+export class TokenRequestLog {
+  route?: string;
+  provider?: string;
+  outcome?: string;
+  cache?: GrantSource;
+  upstreamMs?: number;
+  private readonly started = performance.now();
+
+  constructor(private readonly method: string) {}
+
+  /** Starts the record of `request` and logs it once `response` has finished. */
+  static start(request: object, response: { statusCode: number; once(event: 'finish', listener: () => void): unknown }, method: string): void {
+    const log = new TokenRequestLog(method);
+    (request as Record<symbol, TokenRequestLog>)[LOG] = log;
+    response.once('finish', () => logger.log(JSON.stringify(log.line(response.statusCode))));
+  }
+
+  /** The record of `request`, when request logging is on. */
+  static of(request: object): TokenRequestLog | undefined {
+    return (request as Record<symbol, TokenRequestLog | undefined>)[LOG];
+  }
+
+  /** The line as logged. */
+  line(status: number): TokenRequestLogLine {
+    return {
+      event: 'token_request',
+      method: this.method,
+      route: this.route,
+      provider: this.provider,
+      status,
+      outcome: this.outcome ?? (status < 400 ? 'issued' : 'error'),
+      cache: this.cache,
+      upstreamMs: this.upstreamMs,
+      ms: Math.round((performance.now() - this.started) * 10) / 10,
+    };
+  }
+}

@@ -1,0 +1,27 @@
+import { UpstreamError } from '../../upstream/upstream-error';
+import { isRecord, pickSeconds, pickString, unwrapData } from '../../util/json-shape';
+import { jwtExpiry } from '../../util/jwt-exp';
+import type { UpstreamGrant } from '../token-provider';
+
+/** Lifetime assumed when the controller states none and the token has no `exp`. */
+export const MISO_DEFAULT_EXPIRES_IN = 1800;
+
+/**
+ * Reads a Miso controller token reply: `{ success, data: { token, expiresIn } }`,
+ * or the flat `{ token, expiresIn }` of older controllers. Without `expiresIn`,
+ * the JWT's `exp` (against `nowMs`), else 1800 s.
+ * @throws UpstreamError `invalid` for `success: false` or no token.
+ */
+export function parseMisoReply(body: unknown, nowMs: number): UpstreamGrant {
+  if (!isRecord(body) || body.success === false) throw new UpstreamError('miso', 'invalid');
+  const data = unwrapData(body);
+  const token = pickString(data, 'token', 'accessToken');
+  if (!token) throw new UpstreamError('miso', 'invalid');
+  return { accessToken: token, expiresIn: pickSeconds(data, 'expiresIn', 'expires_in') ?? lifetimeFromJwt(token, nowMs) };
+}
+
+function lifetimeFromJwt(token: string, nowMs: number): number {
+  const exp = jwtExpiry(token);
+  const left = exp === undefined ? 0 : exp - nowMs / 1000;
+  return left > 0 ? left : MISO_DEFAULT_EXPIRES_IN;
+}

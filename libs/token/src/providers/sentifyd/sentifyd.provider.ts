@@ -1,0 +1,73 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TokenProblem } from '../../http/token-problem';
+import { Secret } from '../../secret';
+import { TOKEN_MODULE_OPTIONS } from '../../token.constants';
+import type { TokenModuleOptions } from '../../token-module-options';
+import { UpstreamClient } from '../../upstream/upstream.client';
+import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type TokenRequest, type UpstreamGrant } from '../token-provider';
+import { parseSentifydReply } from './sentifyd-reply';
+
+/** The body of a Sentifyd token route, as `<sentifyd-bot>` expects it. */
+export interface SentifydTokenReply {
+  tokens: { accessToken: string; refreshToken: string; expiresIn: number };
+  avatarParameters: unknown;
+}
+
+const SAFE_AVATAR_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+
+/**
+ * The Sentifyd provider: API-key login for avatar tokens, shared per avatar
+ * (as Sentifyd's own server plugin caches them). Browsers get an opaque refresh
+ * handle; Sentifyd's refresh token, if any, stays on the server.
+ */
+@RegisterTokenProvider()
+@Injectable()
+export class SentifydTokenProvider implements TokenProvider {
+  readonly name = 'sentifyd';
+  readonly scope = 'audience';
+  readonly audienceParam = 'avatar_id';
+  readonly issuesRefreshHandles = true;
+  readonly enabled: boolean;
+  private readonly apiKey?: Secret;
+  private readonly avatarIds?: ReadonlySet<string>;
+  private readonly backend: string;
+
+  constructor(
+    private readonly upstream: UpstreamClient,
+    @Inject(TOKEN_MODULE_OPTIONS) private readonly options: TokenModuleOptions,
+  ) {
+    const sentifyd = options.sentifyd;
+    this.enabled = sentifyd !== undefined;
+    this.apiKey = sentifyd && Secret.of(sentifyd.apiKey);
+    this.avatarIds = sentifyd?.avatarIds?.length ? new Set(sentifyd.avatarIds) : undefined;
+    this.backend = sentifyd?.backendUrl.replace(/\/+$/, '') ?? '';
+  }
+
+  checkAudience(avatarId: string | undefined): string | undefined {
+    if (avatarId === undefined) return undefined;
+    const allowed = this.avatarIds ? this.avatarIds.has(avatarId) : SAFE_AVATAR_ID.test(avatarId);
+    if (!allowed) throw new TokenProblem(400, 'invalid_avatar_id', 'avatar_id is not one this service serves.');
+    return avatarId;
+  }
+
+  async fetchGrant(request: TokenRequest): Promise<UpstreamGrant> {
+    const body: Record<string, string> = { avatar_api_key: this.apiKey!.reveal() };
+    if (request.audience !== undefined) body.avatar_id = request.audience;
+    return parseSentifydReply(await this.upstream.postJson(this.name, `${this.backend}/api/login`, body));
+  }
+
+  /** Present only in effect when `refreshPath` is set; otherwise the library logs in again. */
+  async refreshGrant(refreshToken: string, request: TokenRequest): Promise<UpstreamGrant> {
+    const path = this.options.sentifyd?.refreshPath;
+    if (!path) return this.fetchGrant(request);
+    const url = `${this.backend}${path.startsWith('/') ? path : `/${path}`}`;
+    return parseSentifydReply(await this.upstream.postJson(this.name, url, { refresh_token: refreshToken }));
+  }
+
+  render(issued: IssuedToken): SentifydTokenReply {
+    return {
+      tokens: { accessToken: issued.grant.accessToken, refreshToken: issued.refreshHandle!, expiresIn: issued.expiresIn },
+      avatarParameters: issued.grant.extras?.avatarParameters ?? {},
+    };
+  }
+}

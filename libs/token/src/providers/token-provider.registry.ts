@@ -1,0 +1,50 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { TokenProblem } from '../http/token-problem';
+import { TOKEN_ROUTES } from '../token.constants';
+import type { TokenRouteOptions } from '../token-module-options';
+import { RegisterTokenProvider, type TokenProvider } from './token-provider';
+
+/**
+ * Every {@link TokenProvider} the app registered, found through discovery at
+ * start-up, and a check that the mounted routes make sense with them.
+ */
+@Injectable()
+export class TokenProviderRegistry implements OnModuleInit {
+  private readonly providers = new Map<string, TokenProvider>();
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    @Inject(TOKEN_ROUTES) private readonly routes: readonly TokenRouteOptions[],
+  ) {}
+
+  onModuleInit(): void {
+    for (const wrapper of this.discovery.getProviders({ metadataKey: RegisterTokenProvider.KEY })) {
+      const provider = wrapper.instance as TokenProvider | undefined;
+      if (!provider) continue;
+      if (this.providers.has(provider.name)) throw new Error(`TokenModule: two token providers are named "${provider.name}"`);
+      this.providers.set(provider.name, provider);
+    }
+    for (const route of this.routes) this.checkRoute(route);
+  }
+
+  /** The provider named `name`, whether enabled or not. */
+  find(name: string): TokenProvider | undefined {
+    return this.providers.get(name);
+  }
+
+  /** The enabled provider named `name`; 404 when it is unknown or not configured. */
+  enabled(name: string): TokenProvider {
+    const provider = this.providers.get(name);
+    if (!provider?.enabled) throw new TokenProblem(404, 'not_found', 'No token provider is configured for this route.');
+    return provider;
+  }
+
+  private checkRoute(route: TokenRouteOptions): void {
+    const provider = this.providers.get(route.provider);
+    if (!provider) throw new Error(`TokenModule: route ${String(route.path)} names unknown provider "${route.provider}"`);
+    if ((provider.issuesRefreshHandles || provider.scope === 'user') && route.access !== 'signed-in') {
+      throw new Error(`TokenModule: route ${String(route.path)} of provider "${route.provider}" must be signed-in: its tokens are per user`);
+    }
+  }
+}

@@ -1,0 +1,94 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Clock } from '../clock';
+import { Sealer } from '../cache/sealer';
+import { viaStore } from '../cache/store-unavailable.error';
+import { TokenStore } from '../cache/token-store';
+import { TokenProblem } from '../http/token-problem';
+import { TOKEN_MODULE_OPTIONS } from '../token.constants';
+import type { TokenModuleOptions } from '../token-module-options';
+
+/** What a refresh handle stands for. */
+export interface HandleBinding {
+  /** The user it was issued to; nobody else may use it. */
+  readonly userId: string;
+  readonly provider: string;
+  /** The audience (avatar) the grant was for. */
+  readonly audience?: string;
+}
+
+interface HandleRecord extends HandleBinding {
+  /** Server-clock ms after which the handle is dead. */
+  readonly expiresAt: number;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * Opaque per-user refresh handles: what the browser gets instead of an
+ * upstream refresh token.
+ *
+ * A handle is 256 random bits; the store keeps only its SHA-256, so reading
+ * the store gives nobody a usable handle. Each use rotates it: the first use
+ * starts a grace period (concurrent tabs may use it until then), after which it
+ * is rejected. A handle presented by another user is revoked on the spot.
+ */
+@Injectable()
+export class RefreshHandles {
+  private readonly logger = new Logger('TokenModule');
+  private readonly ttlMs: number;
+  private readonly graceMs: number;
+
+  constructor(
+    @Inject(TokenStore) private readonly store: TokenStore,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(Sealer) private readonly sealer: Sealer,
+    @Inject(TOKEN_MODULE_OPTIONS) options: TokenModuleOptions,
+  ) {
+    this.ttlMs = options.refreshHandleTtlMs ?? DAY_MS;
+    this.graceMs = options.refreshGraceMs ?? 10_000;
+  }
+
+  /** Mints a new handle bound to `binding`. */
+  async mint(binding: HandleBinding): Promise<string> {
+    const handle = randomBytes(32).toString('base64url');
+    const record: HandleRecord = { ...binding, expiresAt: this.clock.now() + this.ttlMs };
+    await viaStore(this.store.set(this.key(handle), JSON.stringify(record), this.ttlMs));
+    return handle;
+  }
+
+  /**
+   * Spends `handle` for `userId` and returns what it was bound to plus its successor.
+   * Throws 401 when the handle is unknown, expired, past its grace, or another user's.
+   */
+  async rotate(handle: string, userId: string, provider: string): Promise<{ binding: HandleBinding; next: string }> {
+    const key = this.key(handle);
+    const raw = await viaStore(this.store.get(key));
+    const record = raw === undefined ? undefined : (JSON.parse(raw) as HandleRecord);
+    const now = this.clock.now();
+    if (!record || record.provider !== provider || now >= record.expiresAt) throw rejected();
+    if (record.userId !== userId) {
+      await viaStore(this.store.delete(key));
+      this.logger.warn(`refresh handle of another user presented; handle revoked (provider ${provider})`);
+      throw rejected();
+    }
+    const firstUse = await viaStore(this.store.add(`${key}:used`, String(now), this.graceMs));
+    if (!firstUse) {
+      const usedAt = Number(await viaStore(this.store.get(`${key}:used`)));
+      if (!(now < usedAt + this.graceMs)) throw rejected();
+    } else {
+      // The spent handle lives on for the grace period only.
+      await viaStore(this.store.set(key, JSON.stringify({ ...record, expiresAt: now + this.graceMs }), this.graceMs));
+    }
+    const binding: HandleBinding = { userId: record.userId, provider: record.provider, audience: record.audience };
+    return { binding, next: await this.mint(binding) };
+  }
+
+  private key(handle: string): string {
+    return `handle:${this.sealer.digest(handle)}`;
+  }
+}
+
+function rejected(): TokenProblem {
+  return new TokenProblem(401, 'invalid_refresh_token', 'The refresh token is unknown, expired or not yours.');
+}

@@ -1,0 +1,79 @@
+import type { Clock } from './clock';
+import type { ExpiryPolicy } from './cache/expiry';
+import type { TokenStore } from './cache/token-store';
+import type { MisoOptions } from './providers/miso/miso.options';
+import type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
+import type { TokenUser } from './providers/token-provider';
+
+/** Who may call a route. */
+export type TokenAccessLevel = 'public' | 'signed-in';
+
+/** A route the module mounts for one provider; answers GET and POST. */
+export interface TokenRouteOptions {
+  /** Path(s), e.g. `/api/client-token`. */
+  path: string | string[];
+  /** Name of the provider that serves it (`miso`, `sentifyd`, or your own). */
+  provider: string;
+  /** `public` (anonymous callers) or `signed-in` (401 without a user). */
+  access: TokenAccessLevel;
+  /** Origins allowed on this route; overrides the provider's own list. */
+  allowedOrigins?: string[];
+}
+
+/** Rate limits of the mounted routes, per caller (user id when signed in, else client IP). */
+export interface TokenRateLimitOptions {
+  /** Requests per minute on each token route; 0 turns limiting off. Default 60. */
+  perMinute?: number;
+  /** Refreshes per minute (requests carrying a refresh handle). Default a quarter of `perMinute`, at least 1. */
+  refreshPerMinute?: number;
+}
+
+/** Options of {@link TokenModule}: what `forRoot` takes and `createTokenOptions` returns. */
+export interface TokenModuleOptions {
+  /** Settings of the built-in Miso controller provider; absent leaves it disabled (404). */
+  miso?: MisoOptions;
+  /** Settings of the built-in Sentifyd provider; absent leaves it disabled (404). */
+  sentifyd?: SentifydOptions;
+  /**
+   * Where grants, handles, locks and rate counters live. Default: a bounded
+   * in-memory store. Pass a `RedisTokenStore` when several instances run.
+   * The module closes it on shutdown.
+   */
+  store?: TokenStore;
+  /**
+   * Key (32+ bytes) that seals grants and upstream refresh tokens in the store.
+   * Instances sharing a store must share it. Default: random per process.
+   */
+  storeKey?: string | Buffer;
+  /**
+   * Finds the signed-in user on a request. Default: Passport's `req.user`,
+   * with the id taken from `id`, else `sub`.
+   */
+  resolveUser?: (request: unknown) => TokenUser | undefined;
+  /** Rate limits of the mounted routes. */
+  rateLimit?: TokenRateLimitOptions;
+  /** Upstream call timeout. Default 5000 ms. */
+  upstreamTimeoutMs?: number;
+  /** Consecutive upstream failures that open a provider's circuit. Default 5. */
+  circuitThreshold?: number;
+  /** How long an open circuit fails fast before letting one call through. Default 10 000 ms. */
+  circuitResetMs?: number;
+  /** Expiry margins and refresh-ahead of cached grants. */
+  expiry?: Partial<ExpiryPolicy>;
+  /** Lifetime of a refresh handle that is never used. Default 24 h. */
+  refreshHandleTtlMs?: number;
+  /** How long a rotated handle keeps working, for concurrent tabs. Default 10 000 ms. */
+  refreshGraceMs?: number;
+  /** Time source; tests pass one they can move. Default the system clock. */
+  clock?: Clock;
+  /** Log one structured line per token request. Default true. */
+  logRequests?: boolean;
+}
+
+/** Options given to `forRoot`/`forRootAsync` beside the (possibly async) options. */
+export interface TokenModuleExtras {
+  /** Register the module globally. Default false. */
+  isGlobal?: boolean;
+  /** Routes to mount; none by default (use `TokenService` in your own controllers). */
+  routes?: TokenRouteOptions[];
+}

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { Clock } from './clock';
+import { secondsLeft } from './cache/expiry';
+import { GrantCache, type GrantLookup } from './cache/grant-cache';
+import { grantKey } from './cache/grant-key';
+import { asProblem } from './http/as-problem';
+import { TokenProblem } from './http/token-problem';
+import type { TokenProvider, TokenRequest, UpstreamGrant } from './providers/token-provider';
+import { TokenProviderRegistry } from './providers/token-provider.registry';
+import { RefreshHandles } from './refresh/refresh-handles';
+import { UpstreamError } from './upstream/upstream-error';
+
+/** A token answer: the body for the browser, and how the grant was found (for logs). */
+export interface TokenAnswer {
+  /** The JSON body the provider shaped. */
+  readonly body: unknown;
+  /** `hit`, `store`, `upstream` or `merged`. */
+  readonly source: GrantLookup['source'];
+  /** Milliseconds the upstream took, when this request called it. */
+  readonly upstreamMs?: number;
+}
+
+/**
+ * The one way in: the mounted routes use it, and so can an app's own
+ * controllers. Errors come out as `TokenProblem`s with the contract's statuses.
+ *
+ * @example
+ * @Get('avatar-token') @SignedIn()
+ * async avatar(@Req() req: Request) {
+ *   const user = this.users.of(req);
+ *   return (await this.tokens.issue('sentifyd', { user, audience: 'avtr_1' })).body;
+ * }
+ */
+@Injectable()
+export class TokenService {
+  constructor(
+    private readonly registry: TokenProviderRegistry,
+    private readonly cache: GrantCache,
+    private readonly handles: RefreshHandles,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {}
+
+  /** Issues a token of `providerName` for `request`. */
+  async issue(providerName: string, request: TokenRequest): Promise<TokenAnswer> {
+    try {
+      const provider = this.registry.enabled(providerName);
+      const checked = this.checked(provider, request);
+      return await this.answer(provider, checked, undefined);
+    } catch (error) {
+      throw asProblem(error);
+    }
+  }
+
+  /**
+   * Spends the refresh `handle` of the signed-in `request.user` and issues a
+   * token with a new handle. The handle decides the audience, not the request.
+   */
+  async refresh(providerName: string, handle: string, request: TokenRequest): Promise<TokenAnswer> {
+    try {
+      const provider = this.registry.enabled(providerName);
+      const user = request.user;
+      if (!provider.issuesRefreshHandles) throw new TokenProblem(400, 'invalid_request', 'This provider takes no refresh token.');
+      if (!user) throw unauthorized();
+      const { binding, next } = await this.handles.rotate(handle, user.id, provider.name);
+      return await this.answer(provider, { ...request, audience: binding.audience }, next);
+    } catch (error) {
+      throw asProblem(error);
+    }
+  }
+
+  private checked(provider: TokenProvider, request: TokenRequest): TokenRequest {
+    if ((provider.scope === 'user' || provider.issuesRefreshHandles) && !request.user) throw unauthorized();
+    if (!provider.checkAudience) return request.audience === undefined ? request : { ...request, audience: undefined };
+    const audience = provider.checkAudience(request.audience);
+    return audience === request.audience ? request : { ...request, audience };
+  }
+
+  private async answer(provider: TokenProvider, request: TokenRequest, handle: string | undefined): Promise<TokenAnswer> {
+    const lookup = await this.cache.get(grantKey(provider, request), (previous) => this.load(provider, request, previous?.refreshToken));
+    const refreshHandle = provider.issuesRefreshHandles
+      ? (handle ?? (await this.handles.mint({ userId: request.user!.id, provider: provider.name, audience: request.audience })))
+      : undefined;
+    const expiresIn = secondsLeft(lookup.grant.expiresAt, this.clock.now());
+    const body = provider.render({ grant: lookup.grant, expiresIn, refreshHandle, request });
+    return { body, source: lookup.source, upstreamMs: lookup.upstreamMs };
+  }
+
+  private async load(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
+    if (!refreshToken || !provider.refreshGrant) return provider.fetchGrant(request);
+    try {
+      return await provider.refreshGrant(refreshToken, request);
+    } catch (error) {
+      // A refresh token the upstream no longer takes: log in again instead.
+      if (error instanceof UpstreamError && error.failure === 'rejected') return provider.fetchGrant(request);
+      throw error;
+    }
+  }
+}
+
+function unauthorized(): TokenProblem {
+  return new TokenProblem(401, 'unauthorized', 'Sign in to request this token.', { 'WWW-Authenticate': 'Bearer' });
+}

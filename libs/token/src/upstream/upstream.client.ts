@@ -1,0 +1,118 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AxiosResponse } from 'axios';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { firstValueFrom } from 'rxjs';
+import { Clock } from '../clock';
+import { TOKEN_MODULE_OPTIONS } from '../token.constants';
+import type { TokenModuleOptions } from '../token-module-options';
+import { CircuitBreaker } from './circuit-breaker';
+import { UpstreamError, type UpstreamFailure } from './upstream-error';
+
+const MAX_BODY_BYTES = 64 * 1024;
+const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
+
+/**
+ * The one way the library calls an upstream: a POST with a timeout, one
+ * jittered retry on network errors and 5xx (never on 4xx), a circuit per
+ * provider, and every failure turned into an {@link UpstreamError} that holds
+ * no header, body or URL. Custom providers should use it too.
+ *
+ * @example
+ * const body = await upstream.postJson('weather', `${base}/token`, { key: apiKey.reveal() });
+ */
+@Injectable()
+export class UpstreamClient {
+  private readonly circuits = new Map<string, CircuitBreaker>();
+  private readonly timeoutMs: number;
+
+  constructor(
+    private readonly http: HttpService,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(TOKEN_MODULE_OPTIONS) private readonly options: TokenModuleOptions,
+  ) {
+    this.timeoutMs = options.upstreamTimeoutMs ?? 5_000;
+  }
+
+  /**
+   * POSTs `body` as JSON (no body when undefined) and answers the parsed JSON of a 2xx reply.
+   * @throws UpstreamError
+   */
+  async postJson(provider: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+    const circuit = this.circuit(provider);
+    circuit.enter();
+    try {
+      const result = await this.withRetry(() => this.postOnce(provider, url, body, headers));
+      circuit.succeeded();
+      return result;
+    } catch (error) {
+      // A 4xx means the upstream is up and said no: that is not an outage.
+      if ((error as UpstreamError).failure === 'rejected') circuit.succeeded();
+      else circuit.failed();
+      throw error;
+    }
+  }
+
+  /** The circuit of `provider` (created closed on first use). */
+  circuit(provider: string): CircuitBreaker {
+    let circuit = this.circuits.get(provider);
+    if (!circuit) {
+      circuit = new CircuitBreaker(
+        provider,
+        this.options.circuitThreshold ?? 5,
+        this.options.circuitResetMs ?? 10_000,
+        this.clock,
+      );
+      this.circuits.set(provider, circuit);
+    }
+    return circuit;
+  }
+
+  /** Runs `call`, and once more after a short random pause when it failed in a retryable way. */
+  protected async withRetry<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (!(error instanceof UpstreamError) || !error.retryable) throw error;
+      await sleep(50 + Math.random() * 150);
+      return call();
+    }
+  }
+
+  private async postOnce(provider: string, url: string, body: unknown, headers: Record<string, string>): Promise<unknown> {
+    let response: AxiosResponse<string>;
+    try {
+      response = await firstValueFrom(
+        this.http.post<string>(url, body === undefined ? undefined : JSON.stringify(body), {
+          headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+          timeout: this.timeoutMs,
+          signal: AbortSignal.timeout(this.timeoutMs + 100),
+          responseType: 'text',
+          transformResponse: (raw: string) => raw,
+          validateStatus: () => true,
+          maxRedirects: 0,
+          maxContentLength: MAX_BODY_BYTES,
+          proxy: false,
+        }),
+      );
+    } catch (error) {
+      // Deliberately not chained as `cause`: an axios error carries the request headers.
+      throw new UpstreamError(provider, networkFailure(error));
+    }
+    if (response.status < 200 || response.status >= 300) {
+      throw new UpstreamError(provider, response.status >= 500 ? 'failed' : 'rejected', response.status);
+    }
+    try {
+      return JSON.parse(response.data);
+    } catch {
+      throw new UpstreamError(provider, 'invalid', response.status);
+    }
+  }
+}
+
+function networkFailure(error: unknown): UpstreamFailure {
+  const code = (error as { code?: string }).code ?? '';
+  if (TIMEOUT_CODES.has(code) || (error as Error).name === 'TimeoutError') return 'timeout';
+  if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_FR_MAX_BODY_LENGTH_EXCEEDED') return 'invalid';
+  return 'unavailable';
+}

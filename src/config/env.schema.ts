@@ -1,0 +1,77 @@
+import { z } from 'zod';
+
+/** A configuration the process must not start with; its message is one line and holds no value. */
+export class EnvError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'EnvError';
+  }
+}
+
+// Empty values in a .env file mean "unset".
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+const httpUrl = z
+  .string()
+  .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL');
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+const schema = z.object({
+  NODE_ENV: optional(z.string()),
+  PORT: optional(z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be a port number')),
+  MISO_CLIENTID: optional(z.string()),
+  MISO_CLIENTSECRET: optional(z.string()),
+  MISO_CONTROLLER_URL: optional(httpUrl),
+  MISO_WEB_SERVER_URL: optional(httpUrl),
+  MISO_ALLOWED_ORIGINS: optional(list),
+  AVATAR_API_KEY: optional(z.string()),
+  SENTIFYD_BACKEND: optional(httpUrl),
+  SENTIFYD_AVATAR_IDS: optional(list),
+  SENTIFYD_REFRESH_PATH: optional(z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'must be a path starting with /')),
+  AUTH_JWT_SECRET: optional(z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')),
+  REDIS_URL: optional(z.string().refine((v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol), 'must be a redis:// or rediss:// URL')),
+  TOKEN_ALLOWED_ORIGINS: optional(list),
+  TOKEN_RATE_LIMIT: optional(z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more')),
+  TOKEN_UPSTREAM_TIMEOUT_MS: optional(z.coerce.number().int('must be a whole number').min(100, 'must be at least 100').max(60_000, 'must be at most 60000')),
+  TRUST_PROXY: optional(z.string()),
+});
+
+/** The example app's configuration, read from the environment. */
+export type AppEnv = z.infer<typeof schema>;
+
+const GROUPS: ReadonlyArray<readonly string[]> = [
+  ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL'],
+  ['AVATAR_API_KEY', 'SENTIFYD_BACKEND'],
+];
+
+/**
+ * Reads and checks the environment. Throws an {@link EnvError} naming the
+ * first bad variable: a malformed value, a provider half configured, or no
+ * `AUTH_JWT_SECRET` while the signed-in Sentifyd route is on.
+ */
+export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new EnvError(String(issue.path[0]), issue.code === 'custom' || issue.code === 'invalid_format' ? issue.message : describe(issue));
+  }
+  const env = parsed.data;
+  for (const group of GROUPS) {
+    const set = group.filter((name) => env[name as keyof AppEnv] !== undefined);
+    const missing = group.find((name) => env[name as keyof AppEnv] === undefined);
+    if (set.length > 0 && missing) throw new EnvError(missing, `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set`);
+  }
+  if (env.AVATAR_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
+    throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');
+  }
+  return env;
+}
+
+function describe(issue: z.core.$ZodIssue): string {
+  // zod's own wording may quote the input; ours never does.
+  if (issue.code === 'invalid_type') return 'has the wrong type';
+  if (issue.code === 'too_small' || issue.code === 'too_big') return issue.message.replace(/received.*$/i, '').trim() || 'is out of range';
+  return 'is not valid';
+}

@@ -1,0 +1,36 @@
+import { RedisTokenStore, Secret, type TokenModuleOptions } from '@app/token';
+import { hkdfSync } from 'node:crypto';
+import type { AppEnv } from './env.schema';
+
+/** What the example app's environment makes of the {@link TokenModuleOptions}. */
+export function tokenOptionsFromEnv(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}): TokenModuleOptions {
+  return {
+    miso: env.MISO_CLIENTID
+      ? {
+          clientId: env.MISO_CLIENTID,
+          clientSecret: new Secret(env.MISO_CLIENTSECRET!),
+          controllerUrl: env.MISO_CONTROLLER_URL!,
+          controllerPublicUrl: env.MISO_WEB_SERVER_URL,
+          allowedOrigins: env.MISO_ALLOWED_ORIGINS,
+        }
+      : undefined,
+    sentifyd: env.AVATAR_API_KEY
+      ? {
+          apiKey: new Secret(env.AVATAR_API_KEY),
+          backendUrl: env.SENTIFYD_BACKEND!,
+          avatarIds: env.SENTIFYD_AVATAR_IDS,
+          refreshPath: env.SENTIFYD_REFRESH_PATH,
+        }
+      : undefined,
+    store: env.REDIS_URL ? RedisTokenStore.fromUrl(env.REDIS_URL) : undefined,
+    // Instances sharing Redis must share the sealing key; they already share the JWT secret.
+    storeKey: env.AUTH_JWT_SECRET ? deriveStoreKey(env.AUTH_JWT_SECRET) : undefined,
+    rateLimit: { perMinute: env.TOKEN_RATE_LIMIT ?? 60 },
+    upstreamTimeoutMs: env.TOKEN_UPSTREAM_TIMEOUT_MS,
+    ...overrides,
+  };
+}
+
+function deriveStoreKey(secret: string): Buffer {
+  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'example-app/store-key', 32));
+}

@@ -1,0 +1,43 @@
+import { Logger } from '@nestjs/common';
+import { existsSync } from 'node:fs';
+import { createApp } from './app.factory';
+import { EnvError } from './config/env.schema';
+import { startSandbox } from './sandbox/sandbox';
+
+/**
+ * Starts the example token service. A bad environment stops it with one line
+ * that names the variable (never its value) and exit code 1.
+ */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const logger = new Logger('Main');
+  const sandbox = await startSandbox(process.env);
+  const app = await createApp(sandbox?.env ?? process.env);
+  const port = Number(process.env.PORT || 3000);
+  await app.listen(port, process.env.HOST ?? '0.0.0.0');
+  const url = `http://localhost:${port}`;
+  if (sandbox) {
+    logger.warn('SANDBOX MODE: no provider is configured, so stand-in Miso and Sentifyd upstreams run on loopback. Set MISO_* or AVATAR_API_KEY/SENTIFYD_BACKEND for real ones.');
+    logger.warn(`Try:  curl -s ${url}/api/client-token`);
+    logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}/request_tokens`);
+    app.getHttpServer().once('close', () => void sandbox.close());
+  }
+  logger.log(`Token service listening on ${url}`);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof EnvError) {
+    process.stderr.write(`Configuration error: ${error.message}\n`);
+  } else {
+    process.stderr.write(`Start-up failed: ${startupFailure(error)}\n`);
+  }
+  process.exit(1);
+});
+
+/** Our own configuration errors are safe to print; of a foreign error, only its class and code (its message may quote configuration). */
+function startupFailure(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  if (error.message.startsWith('TokenModule:')) return error.message;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? `${error.name} (${code})` : error.name;
+}

@@ -1,0 +1,51 @@
+import { JwtService } from '@nestjs/jwt';
+import { randomBytes } from 'node:crypto';
+import { startMisoSimulator } from './miso-simulator';
+import { startSentifydSimulator } from './sentifyd-simulator';
+import type { UpstreamSimulator } from './upstream-simulator';
+
+/** Variables that, when any is set, mean real upstreams are meant. */
+const PROVIDER_VARIABLES = ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL', 'AVATAR_API_KEY', 'SENTIFYD_BACKEND'];
+
+/** A running sandbox: the environment to start the app with, and what to tell the user. */
+export interface Sandbox {
+  env: Record<string, string | undefined>;
+  /** A signed-in user's bearer token for the Sentifyd route. */
+  demoBearer: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts stand-ins for the Miso controller and Sentifyd on loopback when the
+ * app has no provider configured at all (a fresh clone), and never when
+ * `NODE_ENV=production`. With any provider variable set, real upstreams are
+ * meant and nothing is started.
+ */
+export async function startSandbox(env: Record<string, string | undefined>): Promise<Sandbox | undefined> {
+  if (env.NODE_ENV === 'production') return undefined;
+  if (PROVIDER_VARIABLES.some((name) => env[name])) return undefined;
+  const clientSecret = randomBytes(24).toString('base64url');
+  const apiKey = randomBytes(24).toString('base64url');
+  const jwtSecret = env.AUTH_JWT_SECRET || randomBytes(32).toString('hex');
+  const simulators: UpstreamSimulator[] = [
+    await startMisoSimulator({ clientId: 'sandbox-app', clientSecret }),
+    await startSentifydSimulator({ apiKey }),
+  ];
+  const [miso, sentifyd] = simulators;
+  const demoBearer = new JwtService().sign({ sub: 'demo-user' }, { secret: jwtSecret, algorithm: 'HS256', expiresIn: '12h' });
+  return {
+    env: {
+      ...env,
+      MISO_CLIENTID: 'sandbox-app',
+      MISO_CLIENTSECRET: clientSecret,
+      MISO_CONTROLLER_URL: miso.url,
+      AVATAR_API_KEY: apiKey,
+      SENTIFYD_BACKEND: sentifyd.url,
+      AUTH_JWT_SECRET: jwtSecret,
+    },
+    demoBearer,
+    close: async () => {
+      await Promise.all(simulators.map((s) => s.close()));
+    },
+  };
+}
