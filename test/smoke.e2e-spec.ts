@@ -16,11 +16,11 @@ describe('example app smoke', () => {
   it('serves a Miso token and Sentifyd tokens', async () => {
     const miso = await fetch(`${running.url}/api/client-token`);
     expect(miso.status).toBe(200);
-    expect((await miso.json()).token).toEqual(expect.any(String));
+    expect(((await miso.json()) as { token: string }).token).toEqual(expect.any(String));
     const sentifyd = await fetch(`${running.url}/request_tokens`, {
       headers: { authorization: bearer(upstreams.secrets.jwtSecret, 'alice') },
     });
     expect(sentifyd.status).toBe(200);
-    expect((await sentifyd.json()).tokens.accessToken).toEqual(expect.any(String));
+    expect(((await sentifyd.json()) as { tokens: { accessToken: string } }).tokens.accessToken).toEqual(expect.any(String));
   });
 });
