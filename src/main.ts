@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory';
 import { EnvError } from './config/env.schema';
 import { startSandbox } from './sandbox/sandbox';
@@ -13,9 +14,8 @@ async function main(): Promise<void> {
   const logger = new Logger('Main');
   const sandbox = await startSandbox(process.env);
   const app = await createApp(sandbox?.env ?? process.env);
-  const port = Number(process.env.PORT || 3000);
-  await app.listen(port, process.env.HOST ?? '0.0.0.0');
-  const url = `http://localhost:${port}`;
+  await app.listen(Number(process.env.PORT || 3000), process.env.HOST ?? '0.0.0.0');
+  const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;
   if (sandbox) {
     logger.warn('SANDBOX MODE: no provider is configured, so stand-in Miso and Sentifyd upstreams run on loopback. Set MISO_* or AVATAR_API_KEY/SENTIFYD_BACKEND for real ones.');
     logger.warn(`Try:  curl -s ${url}/api/client-token`);
