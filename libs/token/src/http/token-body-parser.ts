@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { sendProblem } from './send-problem';
 import { TokenProblem } from './token-problem';
+import { TokenRequestLog } from './token-request-log';
 
 /** Default cap on a JSON body: a refresh request is well under 1 KiB. */
 export const DEFAULT_BODY_LIMIT = '8kb';
@@ -26,9 +27,11 @@ const BODY_ERRORS: Readonly<Record<string, [number, string, string]>> = {
  */
 export function tokenBodyParser(limit: string | number = DEFAULT_BODY_LIMIT): [RequestHandler, ErrorRequestHandler] {
   const parse = express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
-  const onError: ErrorRequestHandler = (error, _request, response, next) => {
+  const onError: ErrorRequestHandler = (error, request, response, next) => {
     const known = BODY_ERRORS[(error as { type?: string }).type ?? ''];
     if (!known) return next(error);
+    // Refused before routing, so the route's own log middleware never runs: log the line here.
+    TokenRequestLog.start(request, response, request.method).outcome = known[1];
     sendProblem(response, new TokenProblem(...known));
   };
   return [parse, onError];

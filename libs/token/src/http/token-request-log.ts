@@ -33,11 +33,14 @@ export class TokenRequestLog {
 
   constructor(private readonly method: string) {}
 
-  /** Starts the record of `request` and logs it once `response` has finished. */
-  static start(request: object, response: { statusCode: number; once(event: 'finish', listener: () => void): unknown }, method: string): void {
+  /** Starts the record of `request` (once) and logs it when `response` has finished. */
+  static start(request: object, response: { statusCode: number; once(event: 'finish', listener: () => void): unknown }, method: string): TokenRequestLog {
+    const existing = TokenRequestLog.of(request);
+    if (existing) return existing;
     const log = new TokenRequestLog(method);
     (request as Record<symbol, TokenRequestLog>)[LOG] = log;
     response.once('finish', () => logger.log(JSON.stringify(log.line(response.statusCode))));
+    return log;
   }
 
   /** The record of `request`, when request logging is on. */
