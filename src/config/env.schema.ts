@@ -11,8 +11,9 @@ export class EnvError extends Error {
   }
 }
 
-// Empty values in a .env file mean "unset".
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+// Empty (or blank) values in a .env file mean "unset": a blank TOKEN_RATE_LIMIT must not coerce to 0 (off).
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
 const httpUrl = z
   .string()
   .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'must be an http(s) URL');
@@ -71,7 +72,7 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
 
 function describe(issue: z.core.$ZodIssue): string {
   // zod's own wording may quote the input; ours never does.
-  if (issue.code === 'invalid_type') return 'has the wrong type';
+  if (issue.code === 'invalid_type') return issue.expected === 'int' ? 'must be a whole number' : 'has the wrong type';
   if (issue.code === 'too_small' || issue.code === 'too_big') return issue.message.replace(/received.*$/i, '').trim() || 'is out of range';
   return 'is not valid';
 }

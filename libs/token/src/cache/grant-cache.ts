@@ -107,7 +107,7 @@ export class GrantCache {
       const stored = await this.read(key);
       if (stored && this.usable(stored, background)) return this.remember(key, stored, 'store');
       const failure = await viaStore(this.store.get(`fail:${key}`));
-      if (failure) throw new UpstreamError('upstream', failure as UpstreamFailure);
+      if (failure) throw sharedFailure(failure);
       const lock = await viaStore(this.locks.acquire(`lock:${key}`));
       if (lock) {
         try {
@@ -132,7 +132,8 @@ export class GrantCache {
     } catch (error) {
       if (error instanceof UpstreamError) {
         // Waiting instances see the failure for a moment instead of each retrying in turn.
-        await this.store.set(`fail:${key}`, error.failure, FAILURE_TTL_MS).catch(() => undefined);
+        const shared = `${error.provider} ${error.failure}`;
+        await this.store.set(`fail:${key}`, shared, FAILURE_TTL_MS).catch(() => undefined);
       }
       throw error;
     }
@@ -166,6 +167,12 @@ export class GrantCache {
     this.hot.set(key, Object.freeze({ grant, source: 'hit' as const }));
     return { grant, source, upstreamMs };
   }
+}
+
+/** The failure another caller met moments ago (`"<provider> <failure>"`), as an error of our own. */
+function sharedFailure(shared: string): UpstreamError {
+  const [provider, failure] = shared.split(' ');
+  return new UpstreamError(provider, failure as UpstreamFailure);
 }
 
 function merged(lookup: GrantLookup): GrantLookup {

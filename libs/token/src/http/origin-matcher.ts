@@ -30,7 +30,9 @@ export function requestOrigin(headers: Record<string, string | string[] | undefi
   const referer = headers.referer;
   if (typeof referer !== 'string') return undefined;
   try {
-    return new URL(referer).origin;
+    const origin = new URL(referer).origin;
+    // Opaque referers (about:blank, file:) have the origin "null": that is no origin.
+    return origin === 'null' ? undefined : origin;
   } catch {
     return undefined;
   }

@@ -10,7 +10,7 @@ export const MISO_DEFAULT_EXPIRES_IN = 1800;
  * Reads a Miso controller token reply: `{ success, data: { token, expiresIn } }`,
  * or the flat `{ token, expiresIn }` of older controllers. Without `expiresIn`,
  * the JWT's `exp` (against `nowMs`), else 1800 s.
- * @throws UpstreamError `invalid` for `success: false` or no token.
+ * @throws UpstreamError `invalid` for `success: false`, no token, or a JWT already expired.
  */
 export function parseMisoReply(body: unknown, nowMs: number): UpstreamGrant {
   if (!isRecord(body) || body.success === false) throw new UpstreamError('miso', 'invalid');
@@ -22,6 +22,9 @@ export function parseMisoReply(body: unknown, nowMs: number): UpstreamGrant {
 
 function lifetimeFromJwt(token: string, nowMs: number): number {
   const exp = jwtExpiry(token);
-  const left = exp === undefined ? 0 : exp - nowMs / 1000;
-  return left > 0 ? left : MISO_DEFAULT_EXPIRES_IN;
+  if (exp === undefined) return MISO_DEFAULT_EXPIRES_IN;
+  const left = exp - nowMs / 1000;
+  // A token that is dead on arrival must not be cached and handed out for 30 minutes.
+  if (left <= 0) throw new UpstreamError('miso', 'invalid');
+  return left;
 }
