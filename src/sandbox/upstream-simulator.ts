@@ -12,6 +12,7 @@ export type SimulatorMode = 'ok' | 'reject' | 'fail' | 'garbage' | 'html' | 'den
 
 /** One request the simulator received. */
 export interface SimulatedCall {
+  method: string;
   path: string;
   headers: IncomingMessage['headers'];
   body: string;
@@ -70,7 +71,7 @@ export class UpstreamSimulator {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    const call: SimulatedCall = { path: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
+    const call: SimulatedCall = { method: request.method ?? '', path: request.url ?? '/', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
     this.calls.push(call);
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     switch (this.mode) {

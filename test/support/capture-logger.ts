@@ -30,7 +30,7 @@ export class CaptureLogger implements LoggerService {
   requestLines(): Array<Record<string, unknown>> {
     return this.lines
       .filter((line) => line.includes('"event":"token_request"'))
-      .map((line) => JSON.parse(line.slice(line.indexOf('{'))));
+      .map((line) => JSON.parse(line.slice(line.indexOf('{'), line.lastIndexOf('}') + 1)));
   }
 
   private keep(level: string, message: unknown, rest: unknown[]): void {

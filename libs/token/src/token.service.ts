@@ -62,8 +62,8 @@ export class TokenService {
       const user = request.user;
       if (!provider.issuesRefreshHandles) throw new TokenProblem(400, 'invalid_request', 'This provider takes no refresh token.');
       if (!user) throw unauthorized();
-      const { binding, next } = await this.handles.rotate(handle, user.id, provider.name);
-      return await this.answer(provider, { ...request, audience: binding.audience }, next);
+      const redemption = await this.handles.redeem(handle, user.id, provider.name);
+      return await this.answer(provider, { ...request, audience: redemption.binding.audience }, redemption.spend);
     } catch (error) {
       throw asProblem(error);
     }
@@ -76,10 +76,11 @@ export class TokenService {
     return audience === request.audience ? request : { ...request, audience };
   }
 
-  private async answer(provider: TokenProvider, request: TokenRequest, handle: string | undefined): Promise<TokenAnswer> {
+  /** Looks the grant up first, so a failed upstream call spends no refresh handle. */
+  private async answer(provider: TokenProvider, request: TokenRequest, spend: (() => Promise<string>) | undefined): Promise<TokenAnswer> {
     const lookup = await this.cache.get(grantKey(provider, request), (previous) => this.load(provider, request, previous?.refreshToken));
     const refreshHandle = provider.issuesRefreshHandles
-      ? (handle ?? (await this.handles.mint({ userId: request.user!.id, provider: provider.name, audience: request.audience })))
+      ? await (spend ? spend() : this.handles.mint({ userId: request.user!.id, provider: provider.name, audience: request.audience }))
       : undefined;
     const expiresIn = secondsLeft(lookup.grant.expiresAt, this.clock.now());
     const body = provider.render({ grant: lookup.grant, expiresIn, refreshHandle, request });

@@ -6,14 +6,15 @@ import { TokenRequestLog } from './token-request-log';
 /** Default cap on a JSON body: a refresh request is well under 1 KiB. */
 export const DEFAULT_BODY_LIMIT = '8kb';
 
+// The contract's table makes every malformed or oversized input a 400, so these are all 400s.
 const BODY_ERRORS: Readonly<Record<string, [number, string, string]>> = {
   'entity.parse.failed': [400, 'invalid_json', 'The request body is not valid JSON.'],
-  'entity.too.large': [413, 'body_too_large', 'The request body is too large.'],
+  'entity.too.large': [400, 'body_too_large', 'The request body is too large.'],
   'entity.verify.failed': [400, 'invalid_request', 'The request body was refused.'],
   'request.aborted': [400, 'invalid_request', 'The request body did not arrive whole.'],
   'request.size.invalid': [400, 'invalid_request', 'The request body length does not match its header.'],
-  'encoding.unsupported': [415, 'unsupported_encoding', 'The request body encoding is not supported.'],
-  'charset.unsupported': [415, 'unsupported_charset', 'The request body charset is not supported.'],
+  'encoding.unsupported': [400, 'unsupported_encoding', 'The request body encoding is not supported.'],
+  'charset.unsupported': [400, 'unsupported_charset', 'The request body charset is not supported.'],
 };
 
 /**

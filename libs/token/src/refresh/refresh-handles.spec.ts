@@ -51,6 +51,14 @@ describe('RefreshHandles', () => {
     expect(await handles.mint(ALICE)).not.toBe(a);
   });
 
+  it('redeeming without spending (the upstream failed) leaves the handle usable past the grace period', async () => {
+    const { handles, clock } = setup();
+    const first = await handles.mint(ALICE);
+    await handles.redeem(first, 'alice', 'sentifyd');
+    clock.advance(60_000);
+    expect((await handles.rotate(first, 'alice', 'sentifyd')).binding).toEqual(ALICE);
+  });
+
   it('never writes the handle itself to the store', async () => {
     const { handles, store } = setup();
     const first = await handles.mint(ALICE);

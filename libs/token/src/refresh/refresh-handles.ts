@@ -17,6 +17,13 @@ export interface HandleBinding {
   readonly audience?: string;
 }
 
+/** A handle found valid and not yet spent. */
+export interface Redemption {
+  readonly binding: HandleBinding;
+  /** Spends the handle (starting its grace period) and mints its successor. */
+  spend(): Promise<string>;
+}
+
 interface HandleRecord extends HandleBinding {
   /** Server-clock ms after which the handle is dead. */
   readonly expiresAt: number;
@@ -58,30 +65,47 @@ export class RefreshHandles {
   }
 
   /**
-   * Spends `handle` for `userId` and returns what it was bound to plus its successor.
-   * Throws 401 when the handle is unknown, expired, past its grace, or another user's.
+   * Checks `handle` for `userId` without spending it, so a refresh whose
+   * upstream call fails leaves the handle usable. Throws 401 when it is
+   * unknown, expired, past its grace, or another user's (that one is revoked).
+   * Call `spend()` on the result once the new grant is in hand.
    */
-  async rotate(handle: string, userId: string, provider: string): Promise<{ binding: HandleBinding; next: string }> {
+  async redeem(handle: string, userId: string, provider: string): Promise<Redemption> {
     const key = this.key(handle);
     const raw = await viaStore(this.store.get(key));
     const record = raw === undefined ? undefined : (JSON.parse(raw) as HandleRecord);
-    const now = this.clock.now();
-    if (!record || record.provider !== provider || now >= record.expiresAt) throw rejected();
+    if (!record || record.provider !== provider || this.clock.now() >= record.expiresAt) throw rejected();
     if (record.userId !== userId) {
       await viaStore(this.store.delete(key));
       this.logger.warn(`refresh handle of another user presented; handle revoked (provider ${provider})`);
       throw rejected();
     }
-    const firstUse = await viaStore(this.store.add(`${key}:used`, String(now), this.graceMs));
-    if (!firstUse) {
-      const usedAt = Number(await viaStore(this.store.get(`${key}:used`)));
-      if (!(now < usedAt + this.graceMs)) throw rejected();
-    } else {
+    await this.checkGrace(key);
+    const binding: HandleBinding = { userId: record.userId, provider: record.provider, audience: record.audience };
+    return { binding, spend: () => this.spend(key, record) };
+  }
+
+  /** Redeems and spends `handle` at once: its binding and its successor. */
+  async rotate(handle: string, userId: string, provider: string): Promise<{ binding: HandleBinding; next: string }> {
+    const redemption = await this.redeem(handle, userId, provider);
+    return { binding: redemption.binding, next: await redemption.spend() };
+  }
+
+  /** The first use starts the grace period; later uses must fall inside it. */
+  private async spend(key: string, record: HandleRecord): Promise<string> {
+    const now = this.clock.now();
+    if (await viaStore(this.store.add(`${key}:used`, String(now), this.graceMs))) {
       // The spent handle lives on for the grace period only.
       await viaStore(this.store.set(key, JSON.stringify({ ...record, expiresAt: now + this.graceMs }), this.graceMs));
+    } else {
+      await this.checkGrace(key);
     }
-    const binding: HandleBinding = { userId: record.userId, provider: record.provider, audience: record.audience };
-    return { binding, next: await this.mint(binding) };
+    return this.mint({ userId: record.userId, provider: record.provider, audience: record.audience });
+  }
+
+  private async checkGrace(key: string): Promise<void> {
+    const usedAt = await viaStore(this.store.get(`${key}:used`));
+    if (usedAt !== undefined && !(this.clock.now() < Number(usedAt) + this.graceMs)) throw rejected();
   }
 
   private key(handle: string): string {

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { AppProcess, prepareBuiltApp } from './built-app';
+import { expectProblem, METHODS, send } from './http';
+
+const SECRET = `miso-secret-${randomBytes(8).toString('hex')}`;
+const API_KEY = `avatar-key-${randomBytes(8).toString('hex')}`;
+const JWT_SECRET = randomBytes(32).toString('hex');
+const BAD_URL = `not-a-url-${randomBytes(4).toString('hex')}`;
+const LISTENING = /listening on (http:\/\/\S+)/;
+
+describe('the built app (node dist/src/main.js)', () => {
+  let built: ReturnType<typeof prepareBuiltApp>;
+  const running: AppProcess[] = [];
+  const start = (env: Record<string, string>) => {
+    const app = new AppProcess(built.main, built.cwd, env);
+    running.push(app);
+    return app;
+  };
+
+  beforeAll(() => {
+    built = prepareBuiltApp();
+  }, 200_000);
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((app) => app.stop()));
+  });
+  afterAll(() => built?.cleanup());
+
+  describe('refuses to start on a bad environment, in one line that names the variable', () => {
+    const cases: Array<[string, Record<string, string>, RegExp]> = [
+      ['only MISO_CLIENTID', { MISO_CLIENTID: 'ctrl-app' }, /MISO_CLIENTSECRET|MISO_CONTROLLER_URL/],
+      ['Miso without its controller URL', { MISO_CLIENTID: 'ctrl-app', MISO_CLIENTSECRET: SECRET }, /MISO_CONTROLLER_URL/],
+      ['Miso without its client id', { MISO_CLIENTSECRET: SECRET, MISO_CONTROLLER_URL: 'http://127.0.0.1:9' }, /MISO_CLIENTID/],
+      [
+        'a malformed MISO_CONTROLLER_URL',
+        { MISO_CLIENTID: 'ctrl-app', MISO_CLIENTSECRET: SECRET, MISO_CONTROLLER_URL: BAD_URL },
+        /MISO_CONTROLLER_URL/,
+      ],
+      [
+        'a malformed SENTIFYD_BACKEND',
+        { AVATAR_API_KEY: API_KEY, SENTIFYD_BACKEND: BAD_URL, AUTH_JWT_SECRET: JWT_SECRET },
+        /SENTIFYD_BACKEND/,
+      ],
+      ['AVATAR_API_KEY without SENTIFYD_BACKEND', { AVATAR_API_KEY: API_KEY, AUTH_JWT_SECRET: JWT_SECRET }, /SENTIFYD_BACKEND/],
+      ['Sentifyd without AUTH_JWT_SECRET', { AVATAR_API_KEY: API_KEY, SENTIFYD_BACKEND: 'http://127.0.0.1:9' }, /AUTH_JWT_SECRET/],
+      ['the same in production', { NODE_ENV: 'production', AVATAR_API_KEY: API_KEY, SENTIFYD_BACKEND: 'http://127.0.0.1:9' }, /AUTH_JWT_SECRET/],
+    ];
+    const exited = new Map<string, AppProcess>();
+
+    // Four at a time: each is a short-lived process, and every wait is bounded.
+    beforeAll(async () => {
+      for (let i = 0; i < cases.length; i += 4) {
+        const apps = cases.slice(i, i + 4).map(([name, env]) => [name, new AppProcess(built.main, built.cwd, { PORT: '0', ...env })] as const);
+        for (const [name, app] of apps) exited.set(name, app);
+        await Promise.all(apps.map(([, app]) => app.exit(25_000)));
+      }
+    }, 60_000);
+    afterAll(async () => {
+      await Promise.all([...exited.values()].map((app) => app.stop()));
+    });
+
+    it.each(cases)('%s', (name, _env, variable) => {
+      const app = exited.get(name)!;
+      expect({ exitCode: app.exitCode, stderr: app.stderr }).toEqual({ exitCode: expect.any(Number), stderr: expect.any(String) });
+      expect(app.exitCode).not.toBe(0);
+      const lines = app.stderr.split('\n').filter((line) => line.trim() !== '');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(variable);
+      expect(app.stdout).not.toMatch(LISTENING);
+      for (const value of [SECRET, API_KEY, JWT_SECRET, BAD_URL]) expect(app.stdout + app.stderr).not.toContain(value);
+    });
+  });
+
+  it('never runs the sandbox in production: with nothing configured, both routes are 404', async () => {
+    const app = start({ NODE_ENV: 'production', PORT: '0' });
+    const url = (await app.waitFor(LISTENING, 30_000))[1].replace('localhost', '127.0.0.1');
+    expect(app.stdout + app.stderr).not.toMatch(/sandbox/i);
+    for (const method of METHODS) {
+      expectProblem(await send(url, '/api/client-token', method), 404);
+      expectProblem(await send(url, '/request_tokens', method), 404);
+    }
+  }, 45_000);
+
+  it('runs the sandbox with no environment at all, says so, and its curl lines work', async () => {
+    const app = start({ PORT: '0' });
+    const url = (await app.waitFor(LISTENING, 30_000))[1].replace('localhost', '127.0.0.1');
+    const output = app.stdout + app.stderr;
+    expect(output).toMatch(/SANDBOX/);
+    expect(output).toMatch(/curl .*\/api\/client-token/);
+    const demoBearer = output.match(/curl .*-H "Authorization: Bearer ([\w.-]+)".*\/request_tokens/)?.[1];
+    expect(demoBearer).toEqual(expect.any(String));
+    for (const method of METHODS) {
+      const miso = await send(url, '/api/client-token', method);
+      expect(miso.status).toBe(200);
+      expect(miso.body).toEqual(expect.objectContaining({ token: expect.any(String), expiresIn: expect.any(Number) }));
+      const sentifyd = await send(url, '/request_tokens', method, { headers: { authorization: `Bearer ${demoBearer}` } });
+      expect(sentifyd.status).toBe(200);
+      expect(sentifyd.body.tokens).toEqual(expect.objectContaining({ accessToken: expect.any(String), refreshToken: expect.any(String) }));
+      // The sandbox does not open the signed-in route to anonymous callers.
+      expectProblem(await send(url, '/request_tokens', method), 401);
+    }
+  }, 45_000);
+});
