@@ -3,21 +3,8 @@ import type { UpstreamGrant } from '../providers/token-provider';
 import { UpstreamError } from '../upstream/upstream-error';
 import type { CachedGrant } from './cached-grant';
 import { GrantCache } from './grant-cache';
-import { MemoryTokenStore } from './memory.store';
 import { Sealer } from './sealer';
-
-/** A memory store that remembers every value ever written to it. */
-class RecordingStore extends MemoryTokenStore {
-  readonly written: string[] = [];
-  override async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.written.push(key, value);
-    return super.set(key, value, ttlMs);
-  }
-  override async add(key: string, value: string, ttlMs: number): Promise<boolean> {
-    this.written.push(key, value);
-    return super.add(key, value, ttlMs);
-  }
-}
+import { RecordingStore } from '../../../../test/support/recording-store';
 
 const STORE_KEY = 'k'.repeat(32);
 // 100 s grants, no jitter: expiresAt = +90 s, refreshAt = +72 s.

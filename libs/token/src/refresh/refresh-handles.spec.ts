@@ -1,22 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { FakeClock } from '../../../../test/support/fake-clock';
-import { MemoryTokenStore } from '../cache/memory.store';
 import { Sealer } from '../cache/sealer';
 import { TokenProblem } from '../http/token-problem';
 import { RefreshHandles, type HandleBinding } from './refresh-handles';
-
-/** A memory store that remembers every key and value ever written to it. */
-class RecordingStore extends MemoryTokenStore {
-  readonly written: string[] = [];
-  override async set(key: string, value: string, ttlMs: number): Promise<void> {
-    this.written.push(key, value);
-    return super.set(key, value, ttlMs);
-  }
-  override async add(key: string, value: string, ttlMs: number): Promise<boolean> {
-    this.written.push(key, value);
-    return super.add(key, value, ttlMs);
-  }
-}
+import { RecordingStore } from '../../../../test/support/recording-store';
 
 const GRACE_MS = 10_000;
 const TTL_MS = 60 * 60_000;
