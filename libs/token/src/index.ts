@@ -27,7 +27,7 @@ export * from './providers/sentifyd/sentifyd-reply';
 export * from './refresh/refresh-handles';
 export * from './upstream/upstream.client';
 export * from './upstream/upstream-error';
-export * from './upstream/circuit-breaker';
+export * from './util/circuit-breaker';
 export * from './http/token-problem';
 export * from './http/problem-details.filter';
 export * from './http/token-route.decorator';

@@ -25,6 +25,18 @@ import type { TokenModuleOptions } from './token-module-options';
 import { TokenService } from './token.service';
 import { UpstreamClient } from './upstream/upstream.client';
 
+/**
+ * The sealing key. A random one is right for the in-memory store; a shared
+ * store without a shared key would silently make every instance call the
+ * upstream for itself, so that refuses to start.
+ */
+function sealerFor(options: TokenModuleOptions): Sealer {
+  if (options.storeKey === undefined && options.store !== undefined && !(options.store instanceof MemoryTokenStore)) {
+    throw new Error('TokenModule: storeKey is required with a shared store: every instance must seal with the same key (32+ bytes)');
+  }
+  return new Sealer(options.storeKey);
+}
+
 const GUARDS = [ProviderEnabledGuard, OriginGuard, SignedInGuard, TokenThrottlerGuard];
 
 /**
@@ -54,7 +66,7 @@ const GUARDS = [ProviderEnabledGuard, OriginGuard, SignedInGuard, TokenThrottler
       useFactory: (o: TokenModuleOptions, clock: Clock) => o.store ?? new MemoryTokenStore({ clock }),
       inject: [TOKEN_MODULE_OPTIONS, Clock],
     },
-    { provide: Sealer, useFactory: (o: TokenModuleOptions) => new Sealer(o.storeKey), inject: [TOKEN_MODULE_OPTIONS] },
+    { provide: Sealer, useFactory: sealerFor, inject: [TOKEN_MODULE_OPTIONS] },
     { provide: getOptionsToken(), useFactory: throttlerOptions, inject: [TOKEN_MODULE_OPTIONS] },
     {
       provide: getStorageToken(),

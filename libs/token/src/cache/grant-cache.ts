@@ -51,6 +51,7 @@ export class GrantCache {
   private readonly locks: StoreLock;
   private readonly policy: ExpiryPolicy;
   private readonly lockWaitMs: number;
+  private warnedUnopenable = false;
 
   constructor(
     @Inject(TokenStore) private readonly store: TokenStore,
@@ -151,8 +152,15 @@ export class GrantCache {
 
   private async read(key: string): Promise<CachedGrant | undefined> {
     const sealed = await viaStore(this.store.get(`grant:${key}`));
-    const plain = sealed === undefined ? undefined : this.sealer.open(sealed);
-    return plain === undefined ? undefined : (Object.freeze(JSON.parse(plain)) as CachedGrant);
+    if (sealed === undefined) return undefined;
+    const plain = this.sealer.open(sealed);
+    if (plain === undefined) {
+      // Sealed under another key: instances sharing a store disagree on storeKey. Treated as a miss.
+      if (!this.warnedUnopenable) this.logger.warn('a stored grant could not be opened: instances sharing a store must share storeKey');
+      this.warnedUnopenable = true;
+      return undefined;
+    }
+    return Object.freeze(JSON.parse(plain)) as CachedGrant;
   }
 
   private usable(grant: CachedGrant, background: boolean): boolean {

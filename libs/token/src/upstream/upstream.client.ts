@@ -6,7 +6,7 @@ import { firstValueFrom } from 'rxjs';
 import { Clock } from '../clock';
 import { TOKEN_MODULE_OPTIONS } from '../token.constants';
 import type { TokenModuleOptions } from '../token-module-options';
-import { CircuitBreaker } from './circuit-breaker';
+import { CircuitBreaker } from '../util/circuit-breaker';
 import { UpstreamError, type UpstreamFailure } from './upstream-error';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -40,7 +40,7 @@ export class UpstreamClient {
    */
   async postJson(provider: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
     const circuit = this.circuit(provider);
-    circuit.enter();
+    if (!circuit.tryEnter()) throw new UpstreamError(provider, 'circuit_open');
     try {
       const result = await this.withRetry(() => this.postOnce(provider, url, body, headers));
       circuit.succeeded();
@@ -58,7 +58,6 @@ export class UpstreamClient {
     let circuit = this.circuits.get(provider);
     if (!circuit) {
       circuit = new CircuitBreaker(
-        provider,
         this.options.circuitThreshold ?? 5,
         this.options.circuitResetMs ?? 10_000,
         this.clock,
