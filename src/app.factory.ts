@@ -2,7 +2,7 @@ import { tokenBodyParser, tokenCors, type TokenModuleOptions } from '@app/token'
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { AppModule } from './app.module';
+import { APP_ROUTES, AppModule } from './app.module';
 import { parseEnv } from './config/env.schema';
 
 /** Options of {@link createApp} beyond the environment. */
@@ -22,13 +22,15 @@ export async function createApp(raw: Record<string, string | undefined>, options
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env, options.overrides), {
     bodyParser: false,
     logger: options.logger,
+    // Let start-up errors reach the caller (main.ts prints one line) instead of aborting the process.
+    abortOnError: false,
   });
   // Token answers are never cached, so validators would only add work; nothing advertises the stack.
   app.set('etag', false);
   app.disable('x-powered-by');
   if (env.TRUST_PROXY !== undefined) app.set('trust proxy', trustProxy(env.TRUST_PROXY));
   if (env.TOKEN_ALLOWED_ORIGINS?.length) app.enableCors(tokenCors(env.TOKEN_ALLOWED_ORIGINS));
-  app.use(...tokenBodyParser());
+  app.use(...tokenBodyParser({ routes: APP_ROUTES }));
   app.enableShutdownHooks();
   return app;
 }

@@ -54,9 +54,9 @@ describe('origin-matcher', () => {
       expect(requestOrigin({ referer: 'file:///home/me/page.html' })).toBeUndefined();
     });
 
-    it("ignores an Origin of 'null' and uses the Referer", () => {
-      expect(requestOrigin({ origin: 'null', referer: 'https://app.example/page' })).toBe('https://app.example');
-      expect(requestOrigin({ origin: 'null' })).toBeUndefined();
+    it("keeps an Origin of 'null' (an opaque origin): a Referer never stands in for it", () => {
+      expect(requestOrigin({ origin: 'null', referer: 'https://app.example/page' })).toBe('null');
+      expect(originMatcher(['https://app.example'])('null')).toBe(false);
     });
 
     it('is undefined without usable headers', () => {

@@ -23,10 +23,14 @@ export function originMatcher(list: readonly string[]): (origin: string) => bool
   };
 }
 
-/** The origin a browser request comes from: `Origin`, else the origin of `Referer`. */
+/**
+ * The origin a browser request comes from: `Origin`, else the origin of
+ * `Referer`. An `Origin: null` (sandboxed frame, file:) is kept as `null`: it
+ * matches no allow-list, and a Referer must not stand in for it.
+ */
 export function requestOrigin(headers: Record<string, string | string[] | undefined>): string | undefined {
   const origin = headers.origin;
-  if (typeof origin === 'string' && origin !== 'null') return origin;
+  if (typeof origin === 'string') return origin;
   const referer = headers.referer;
   if (typeof referer !== 'string') return undefined;
   try {

@@ -1,6 +1,7 @@
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { sendProblem } from './send-problem';
 import { TokenProblem } from './token-problem';
+import type { TokenRouteOptions } from '../token-module-options';
 import { TokenRequestLog } from './token-request-log';
 
 /** Default cap on a JSON body: a refresh request is well under 1 KiB. */
@@ -20,20 +21,38 @@ const BODY_ERRORS: Readonly<Record<string, [number, string, string]>> = {
 /**
  * A JSON body parser whose failures are problem+json like every other token
  * error (Express would answer them with an HTML page). Create the app with
- * `bodyParser: false` and use it instead of Nest's.
+ * `bodyParser: false` and use it instead of Nest's. Pass the mounted `routes`
+ * so that a refused request to one of them still gets its log line.
  *
  * @example
  * const app = await NestFactory.create(AppModule, { bodyParser: false });
- * app.use(...tokenBodyParser());
+ * app.use(...tokenBodyParser({ routes: APP_ROUTES }));
  */
-export function tokenBodyParser(limit: string | number = DEFAULT_BODY_LIMIT): [RequestHandler, ErrorRequestHandler] {
-  const parse = express.json({ limit, strict: true, type: ['application/json', 'application/*+json'] });
+export function tokenBodyParser(
+  options: { limit?: string | number; routes?: readonly TokenRouteOptions[] } = {},
+): [RequestHandler, ErrorRequestHandler] {
+  const parse = express.json({ limit: options.limit ?? DEFAULT_BODY_LIMIT, strict: true, type: ['application/json', 'application/*+json'] });
+  const routeAt = routeFinder(options.routes ?? []);
   const onError: ErrorRequestHandler = (error, request, response, next) => {
     const known = BODY_ERRORS[(error as { type?: string }).type ?? ''];
     if (!known) return next(error);
-    // Refused before routing, so the route's own log middleware never runs: log the line here.
-    TokenRequestLog.start(request, response, request.method).outcome = known[1];
+    // Refused before routing, so the route's own log middleware never runs: log its line here.
+    const route = routeAt(request.path);
+    if (route) {
+      const log = TokenRequestLog.start(request, response, request.method);
+      log.route = [route.path].flat().join(',');
+      log.provider = route.provider;
+      log.outcome = known[1];
+    }
     sendProblem(response, new TokenProblem(...known));
   };
   return [parse, onError];
+}
+
+/** Finds the mounted route at a request path (trailing slash and case ignored, as Express does). */
+function routeFinder(routes: readonly TokenRouteOptions[]): (path: string) => TokenRouteOptions | undefined {
+  const byPath = new Map<string, TokenRouteOptions>();
+  const normalise = (path: string) => path.replace(/\/+$/, '').toLowerCase() || '/';
+  for (const route of routes) for (const path of [route.path].flat()) byPath.set(normalise(path), route);
+  return (path) => byPath.get(normalise(path));
 }

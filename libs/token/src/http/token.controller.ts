@@ -19,11 +19,11 @@ import { TokenUsers } from './token-users';
 /**
  * A mounted token route, GET and POST (Miso's browser client POSTs first;
  * the docs GET). The module makes one subclass per configured route; the
- * guards run in order: provider configured (404), origin (403), signed in
- * (401), rate (429).
+ * guards run in order: provider configured (404), origin (403), rate (429,
+ * counting anonymous callers of signed-in routes too), signed in (401).
  */
 @UseFilters(ProblemDetailsFilter)
-@UseGuards(ProviderEnabledGuard, OriginGuard, SignedInGuard, TokenThrottlerGuard)
+@UseGuards(ProviderEnabledGuard, OriginGuard, TokenThrottlerGuard, SignedInGuard)
 export class TokenController {
   constructor(
     protected readonly reflector: Reflector,

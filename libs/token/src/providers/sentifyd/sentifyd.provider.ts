@@ -28,6 +28,8 @@ export class SentifydTokenProvider implements TokenProvider {
   readonly audienceParam = 'avatar_id';
   readonly issuesRefreshHandles = true;
   readonly enabled: boolean;
+  /** Present only with `refreshPath`: without one, Sentifyd has no refresh and the library logs in again. */
+  readonly refreshGrant?: (refreshToken: string, request: TokenRequest) => Promise<UpstreamGrant>;
   private readonly apiKey?: Secret;
   private readonly avatarIds?: ReadonlySet<string>;
   private readonly backend: string;
@@ -41,6 +43,12 @@ export class SentifydTokenProvider implements TokenProvider {
     this.apiKey = sentifyd && Secret.of(sentifyd.apiKey);
     this.avatarIds = sentifyd?.avatarIds?.length ? new Set(sentifyd.avatarIds) : undefined;
     this.backend = sentifyd?.backendUrl.replace(/\/+$/, '') ?? '';
+    const path = sentifyd?.refreshPath;
+    if (path) {
+      const url = `${this.backend}${path.startsWith('/') ? path : `/${path}`}`;
+      this.refreshGrant = async (refreshToken) =>
+        parseSentifydReply(await this.upstream.postJson(this.name, url, { refresh_token: refreshToken }));
+    }
   }
 
   checkAudience(avatarId: string | undefined): string | undefined {
@@ -54,14 +62,6 @@ export class SentifydTokenProvider implements TokenProvider {
     const body: Record<string, string> = { avatar_api_key: this.apiKey!.reveal() };
     if (request.audience !== undefined) body.avatar_id = request.audience;
     return parseSentifydReply(await this.upstream.postJson(this.name, `${this.backend}/api/login`, body));
-  }
-
-  /** Present only in effect when `refreshPath` is set; otherwise the library logs in again. */
-  async refreshGrant(refreshToken: string, request: TokenRequest): Promise<UpstreamGrant> {
-    const path = this.options.sentifyd?.refreshPath;
-    if (!path) return this.fetchGrant(request);
-    const url = `${this.backend}${path.startsWith('/') ? path : `/${path}`}`;
-    return parseSentifydReply(await this.upstream.postJson(this.name, url, { refresh_token: refreshToken }));
   }
 
   render(issued: IssuedToken): SentifydTokenReply {
