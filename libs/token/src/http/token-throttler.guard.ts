@@ -28,6 +28,16 @@ export class TokenThrottlerGuard extends ThrottlerGuard {
     super(options, storage, reflector);
   }
 
+  /** `perMinute: 0` means limiting off on purpose: skip the throttler's "no throttlers" warning. */
+  override async onModuleInit(): Promise<void> {
+    if ((this.options as { throttlers?: unknown[] }).throttlers?.length === 0) {
+      this.throttlers = [];
+      this.commonOptions = {};
+      return;
+    }
+    await super.onModuleInit();
+  }
+
   protected override async getTracker(request: Record<string, any>): Promise<string> {
     const user = this.users.of(request);
     return user ? `user:${user.id}` : `ip:${request.ip ?? 'unknown'}`;
