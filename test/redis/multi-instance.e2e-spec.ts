@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { createHash, randomBytes } from 'node:crypto';
 import { FakeClock } from '../support/fake-clock';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
-import { deleteKeys, sharedRedisUrl, uniquePrefix } from '../support/redis-server';
+import { deleteKeys, redisCorner, sharedRedisUrl, uniquePrefix, type RedisCorner } from '../support/redis-server';
 
 interface SentifydBody {
   tokens: { accessToken: string; refreshToken: string; expiresIn: number };
@@ -18,11 +18,11 @@ interface Problem {
  * balancer: one Redis, one prefix, one storeKey, one (fake) clock, each with
  * its own RedisTokenStore and client.
  */
-async function bootTrio(upstreams: Upstreams, prefix: string, env: Record<string, string>, clock: FakeClock): Promise<RunningApp[]> {
+async function bootTrio(corner: RedisCorner, env: Record<string, string>, clock: FakeClock): Promise<RunningApp[]> {
   const storeKey = randomBytes(32);
   const apps: RunningApp[] = [];
   for (let i = 0; i < 3; i++) {
-    apps.push(await bootApp(env, { store: RedisTokenStore.fromUrl(sharedRedisUrl(), { prefix }), storeKey, clock }));
+    apps.push(await bootApp(env, { store: corner.store(), storeKey, clock }));
   }
   return apps;
 }
@@ -40,7 +40,8 @@ function refresh(app: RunningApp, auth: string, handle: string): Promise<Respons
 }
 
 describe('three instances sharing one Redis', () => {
-  const prefix = uniquePrefix('test:multi');
+  const corner = redisCorner('test:multi');
+  const prefix = corner.prefix;
   const clock = new FakeClock(Date.now());
   let raw: Redis;
   let upstreams: Upstreams;
@@ -48,21 +49,18 @@ describe('three instances sharing one Redis', () => {
   let A: RunningApp, B: RunningApp, C: RunningApp;
 
   beforeAll(async () => {
-    raw = new Redis(sharedRedisUrl(), { maxRetriesPerRequest: 1 });
+    raw = corner.raw;
     upstreams = await startUpstreams();
     upstreams.miso.delayMs = 150;
     upstreams.sentifyd.delayMs = 150;
-    apps = await bootTrio(upstreams, prefix, upstreams.env, clock);
+    apps = await bootTrio(corner, upstreams.env, clock);
     [A, B, C] = apps;
   });
 
   afterAll(async () => {
     for (const app of apps) await app.close();
     await upstreams?.close();
-    if (raw) {
-      await deleteKeys(raw, prefix);
-      await raw.quit();
-    }
+    await corner.clear();
   });
 
   const auth = (user: string) => bearer(upstreams.secrets.jwtSecret, user);
@@ -202,24 +200,22 @@ describe('three instances sharing one Redis', () => {
 });
 
 describe('rate limits across three instances sharing one Redis', () => {
-  const prefix = uniquePrefix('test:multi-rate');
+  const corner = redisCorner('test:multi-rate');
+  const prefix = corner.prefix;
   let raw: Redis;
   let upstreams: Upstreams;
   let apps: RunningApp[] = [];
 
   beforeAll(async () => {
-    raw = new Redis(sharedRedisUrl(), { maxRetriesPerRequest: 1 });
+    raw = corner.raw;
     upstreams = await startUpstreams();
-    apps = await bootTrio(upstreams, prefix, { ...upstreams.env, TOKEN_RATE_LIMIT: '5' }, new FakeClock(Date.now()));
+    apps = await bootTrio(corner, { ...upstreams.env, TOKEN_RATE_LIMIT: '5' }, new FakeClock(Date.now()));
   });
 
   afterAll(async () => {
     for (const app of apps) await app.close();
     await upstreams?.close();
-    if (raw) {
-      await deleteKeys(raw, prefix);
-      await raw.quit();
-    }
+    await corner.clear();
   });
 
   it('the 6th request of one user, spread over the instances, is 429', async () => {
@@ -262,26 +258,24 @@ describe('rate limits across three instances sharing one Redis', () => {
 });
 
 describe('locks, upstream refresh tokens and failures across three instances', () => {
-  const prefix = uniquePrefix('test:multi-lock');
+  const corner = redisCorner('test:multi-lock');
+  const prefix = corner.prefix;
   const clock = new FakeClock(Date.now());
   let raw: Redis;
   let upstreams: Upstreams;
   let apps: RunningApp[] = [];
 
   beforeAll(async () => {
-    raw = new Redis(sharedRedisUrl(), { maxRetriesPerRequest: 1 });
+    raw = corner.raw;
     upstreams = await startUpstreams();
     const env = { ...upstreams.env, TOKEN_UPSTREAM_TIMEOUT_MS: '10000', SENTIFYD_REFRESH_PATH: '/api/refresh' };
-    apps = await bootTrio(upstreams, prefix, env, clock);
+    apps = await bootTrio(corner, env, clock);
   });
 
   afterAll(async () => {
     for (const app of apps) await app.close();
     await upstreams?.close();
-    if (raw) {
-      await deleteKeys(raw, prefix);
-      await raw.quit();
-    }
+    await corner.clear();
   });
 
   const auth = (user: string) => bearer(upstreams.secrets.jwtSecret, user);

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { FakeClock } from '../support/fake-clock';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
-import { deleteKeys, scanKeys, sharedRedisUrl, uniquePrefix } from '../support/redis-server';
+import { deleteKeys, redisCorner, scanKeys, sharedRedisUrl, uniquePrefix } from '../support/redis-server';
 
 interface SentifydBody {
   tokens: { accessToken: string; refreshToken: string; expiresIn: number };
@@ -61,7 +61,8 @@ async function findLeaks(raw: Redis, prefix: string, secrets: ReadonlyArray<read
 }
 
 describe('the scan itself', () => {
-  const prefix = uniquePrefix('test:plain-probe');
+  const corner = redisCorner('test:plain-probe');
+  const prefix = corner.prefix;
   let raw: Redis;
   beforeAll(() => void (raw = new Redis(sharedRedisUrl(), { maxRetriesPerRequest: 1 })));
   afterAll(async () => {
@@ -91,7 +92,8 @@ describe('the scan itself', () => {
  * refresh token, no upstream error body, in key or value, plain or base64.
  */
 describe('nothing in Redis is a credential in plain text', () => {
-  const prefix = uniquePrefix('test:plain');
+  const corner = redisCorner('test:plain');
+  const prefix = corner.prefix;
   const storeKey = randomBytes(32);
   const clock = new FakeClock(Date.now());
   let raw: Redis;
@@ -99,19 +101,16 @@ describe('nothing in Redis is a credential in plain text', () => {
   let running: RunningApp;
 
   beforeAll(async () => {
-    raw = new Redis(sharedRedisUrl(), { maxRetriesPerRequest: 1 });
+    raw = corner.raw;
     upstreams = await startUpstreams();
     const env = { ...upstreams.env, SENTIFYD_REFRESH_PATH: '/api/refresh', TOKEN_RATE_LIMIT: '100000' };
-    running = await bootApp(env, { store: RedisTokenStore.fromUrl(sharedRedisUrl(), { prefix }), storeKey, clock });
+    running = await bootApp(env, { store: corner.store(), storeKey, clock });
   });
 
   afterAll(async () => {
     await running?.close();
     await upstreams?.close();
-    if (raw) {
-      await deleteKeys(raw, prefix);
-      await raw.quit();
-    }
+    await corner.clear();
   });
 
   it('scans every key and value under the prefix and finds none of them', async () => {

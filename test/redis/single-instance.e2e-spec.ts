@@ -2,7 +2,7 @@ import { RedisTokenStore } from '@app/token';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
-import { deleteKeys, scanKeys, sharedRedisUrl, uniquePrefix } from '../support/redis-server';
+import { deleteKeys, redisCorner, scanKeys, sharedRedisUrl, uniquePrefix } from '../support/redis-server';
 
 interface SentifydBody {
   tokens: { accessToken: string; refreshToken: string; expiresIn: number };
@@ -10,28 +10,26 @@ interface SentifydBody {
 
 /** One app instance on a RedisTokenStore (the real Redis at REDIS_URL, a prefix of this run only). */
 describe('one instance on Redis', () => {
-  const prefix = uniquePrefix('test:single');
+  const corner = redisCorner('test:single');
+  const prefix = corner.prefix;
   const storeKey = randomBytes(32);
   let raw: Redis;
   let upstreams: Upstreams;
   let running: RunningApp;
 
   beforeAll(async () => {
-    raw = new Redis(sharedRedisUrl(), { maxRetriesPerRequest: 1 });
+    raw = corner.raw;
     upstreams = await startUpstreams();
     // A slow upstream keeps the first call in flight while the whole burst arrives.
     upstreams.miso.delayMs = 150;
     upstreams.sentifyd.delayMs = 150;
-    running = await bootApp(upstreams.env, { store: RedisTokenStore.fromUrl(sharedRedisUrl(), { prefix }), storeKey });
+    running = await bootApp(upstreams.env, { store: corner.store(), storeKey });
   });
 
   afterAll(async () => {
     await running?.close();
     await upstreams?.close();
-    if (raw) {
-      await deleteKeys(raw, prefix);
-      await raw.quit();
-    }
+    await corner.clear();
   });
 
   it('200 concurrent cold requests to /api/client-token make one upstream call', async () => {
@@ -92,23 +90,21 @@ describe('one instance on Redis', () => {
  * request also counts in the store, which is a Redis round trip.
  */
 describe('cache-hit latency (figures only)', () => {
-  const prefix = uniquePrefix('test:latency');
+  const corner = redisCorner('test:latency');
+  const prefix = corner.prefix;
   let raw: Redis;
   let upstreams: Upstreams;
   const apps: RunningApp[] = [];
 
   beforeAll(async () => {
-    raw = new Redis(sharedRedisUrl(), { maxRetriesPerRequest: 1 });
+    raw = corner.raw;
     upstreams = await startUpstreams();
   });
 
   afterAll(async () => {
     for (const app of apps) await app.close();
     await upstreams?.close();
-    if (raw) {
-      await deleteKeys(raw, prefix);
-      await raw.quit();
-    }
+    await corner.clear();
   });
 
   async function measure(label: string, env: Record<string, string>, redis: boolean): Promise<void> {

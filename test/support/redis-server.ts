@@ -1,3 +1,4 @@
+import { RedisTokenStore } from '@app/token';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,35 @@ export function sharedRedisUrl(): string {
 }
 
 /** A key prefix no other test run uses, e.g. `test:3f9a…:`. */
+/** One spec's corner of the shared Redis: its own prefix, a raw client to inspect it, stores on it. */
+export interface RedisCorner {
+  readonly prefix: string;
+  /** A plain client, for scans and checks. */
+  readonly raw: Redis;
+  /** A new store (own client) on this corner. */
+  store(): RedisTokenStore;
+  /** Deletes every key of the corner and closes the raw client. */
+  clear(): Promise<void>;
+}
+
+/** Claims a corner of the Redis at REDIS_URL for one spec; call `clear()` in afterAll. */
+export function redisCorner(label: string): RedisCorner {
+  const prefix = uniquePrefix(label);
+  let raw: Redis | undefined;
+  return {
+    prefix,
+    get raw() {
+      return (raw ??= new Redis(sharedRedisUrl(), { maxRetriesPerRequest: 1 }));
+    },
+    store: () => RedisTokenStore.fromUrl(sharedRedisUrl(), { prefix }),
+    clear: async () => {
+      if (!raw) return;
+      await deleteKeys(raw, prefix);
+      await raw.quit();
+    },
+  };
+}
+
 export function uniquePrefix(label = 'test'): string {
   return `${label}:${randomBytes(6).toString('hex')}:`;
 }
