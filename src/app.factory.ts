@@ -2,7 +2,10 @@ import { tokenBodyParser, tokenCors, type TokenModuleOptions } from '@app/token'
 import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { JwtService } from '@nestjs/jwt';
+import type { NextFunction, Request, Response } from 'express';
 import { APP_ROUTES, AppModule } from './app.module';
+import { BearerUserMiddleware } from './auth/bearer-user.middleware';
 import { parseEnv } from './config/env.schema';
 
 /** Options of {@link createApp} beyond the environment. */
@@ -31,6 +34,10 @@ export async function createApp(raw: Record<string, string | undefined>, options
   if (env.TRUST_PROXY !== undefined) app.set('trust proxy', trustProxy(env.TRUST_PROXY));
   if (env.TOKEN_ALLOWED_ORIGINS?.length) app.enableCors(tokenCors(env.TOKEN_ALLOWED_ORIGINS));
   app.use(...tokenBodyParser({ routes: APP_ROUTES }));
+  // Sign-in as a plain Express middleware: through Nest's consumer.apply().forRoutes('*path')
+  // the same work cost a wildcard match, a path param, a WeakSet and a proxy per request.
+  const bearer = new BearerUserMiddleware(app.get(JwtService));
+  app.use((request: Request & { user?: { id: string } }, response: Response, next: NextFunction) => bearer.use(request, response, next));
   app.enableShutdownHooks();
   return app;
 }

@@ -1,9 +1,8 @@
 import { TokenModule, type TokenModuleOptions, type TokenRouteOptions } from '@app/token';
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { JwtModule } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
-import { BearerUserMiddleware } from './auth/bearer-user.middleware';
 import type { AppEnv } from './config/env.schema';
 import { tokenOptionsFromEnv } from './config/token-options';
 
@@ -18,7 +17,7 @@ export const APP_ROUTES: TokenRouteOptions[] = [
  * with HS256 bearer JWTs as its notion of a signed-in user.
  */
 @Module({})
-export class AppModule implements NestModule {
+export class AppModule {
   /** The app for a checked environment; `overrides` lets tests pass a clock or a store. */
   static forRoot(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}): DynamicModule {
     return {
@@ -34,9 +33,5 @@ export class AppModule implements NestModule {
         }),
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(BearerUserMiddleware).forRoutes('*path');
   }
 }

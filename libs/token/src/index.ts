@@ -42,3 +42,4 @@ export * from './http/origin-matcher';
 export * from './http/no-store';
 export * from './http/token.controller';
 export * from './http/token-request-log';
+export * from './http/token-request-log.guard';

@@ -1,5 +1,5 @@
 import { HttpModule } from '@nestjs/axios';
-import { Inject, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, Type } from '@nestjs/common';
+import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { getOptionsToken, getStorageToken } from '@nestjs/throttler';
 import { GrantCache } from './cache/grant-cache';
@@ -12,14 +12,14 @@ import { ProviderEnabledGuard } from './http/provider-enabled.guard';
 import { SignedInGuard } from './http/signed-in.guard';
 import { StoreThrottlerStorage } from './http/store-throttler.storage';
 import { throttlerOptions } from './http/throttler-options';
-import { TokenRequestLogMiddleware } from './http/token-request-log.middleware';
+import { TokenRequestLogGuard } from './http/token-request-log.guard';
 import { TokenThrottlerGuard } from './http/token-throttler.guard';
 import { TokenUsers } from './http/token-users';
 import { MisoTokenProvider } from './providers/miso/miso.provider';
 import { SentifydTokenProvider } from './providers/sentifyd/sentifyd.provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { RefreshHandles } from './refresh/refresh-handles';
-import { TOKEN_CONTROLLERS, TOKEN_MODULE_OPTIONS } from './token.constants';
+import { TOKEN_MODULE_OPTIONS } from './token.constants';
 import { ConfigurableModuleClass } from './token.module-definition';
 import type { TokenModuleOptions } from './token-module-options';
 import { TokenService } from './token.service';
@@ -82,6 +82,7 @@ const GUARDS = [ProviderEnabledGuard, OriginGuard, SignedInGuard, TokenThrottler
     MisoTokenProvider,
     SentifydTokenProvider,
     ...GUARDS,
+    TokenRequestLogGuard,
   ],
   exports: [
     TokenService,
@@ -96,19 +97,9 @@ const GUARDS = [ProviderEnabledGuard, OriginGuard, SignedInGuard, TokenThrottler
     ...GUARDS,
   ],
 })
-export class TokenModule extends ConfigurableModuleClass implements NestModule, OnApplicationShutdown {
-  constructor(
-    @Inject(TOKEN_CONTROLLERS) private readonly controllers: Type[],
-    @Inject(TOKEN_MODULE_OPTIONS) private readonly options: TokenModuleOptions,
-    @Inject(TokenStore) private readonly store: TokenStore,
-  ) {
+export class TokenModule extends ConfigurableModuleClass implements OnApplicationShutdown {
+  constructor(@Inject(TokenStore) private readonly store: TokenStore) {
     super();
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    if (this.options.logRequests !== false && this.controllers.length > 0) {
-      consumer.apply(TokenRequestLogMiddleware).forRoutes(...this.controllers);
-    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TokenProviderRegistry } from '../providers/token-provider.registry';
 import { originMatcher, requestOrigin } from './origin-matcher';
+import { routeMetadata } from './route-metadata';
 import { TokenProblem } from './token-problem';
 import { AllowedOrigins, TokenRoute } from './token-route.decorator';
 
@@ -29,10 +30,9 @@ export class OriginGuard implements CanActivate {
 
   /** The allow-list that applies to the route being called; override to source it elsewhere. */
   protected allowedOrigins(context: ExecutionContext): readonly string[] | undefined {
-    const targets = [context.getHandler(), context.getClass()];
-    const own = this.reflector.getAllAndOverride(AllowedOrigins, targets);
+    const own = routeMetadata(this.reflector, AllowedOrigins, context);
     if (own) return own;
-    const route = this.reflector.getAllAndOverride(TokenRoute, targets);
+    const route = routeMetadata(this.reflector, TokenRoute, context);
     return route && this.registry.find(route.provider)?.allowedOrigins;
   }
 

@@ -20,8 +20,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const response = http.getResponse<Response>();
     const problem = this.toProblem(exception);
-    const log = TokenRequestLog.of(http.getRequest());
-    if (log) log.outcome = problem.code;
+    TokenRequestLog.of(http.getRequest())?.finish(problem.getStatus(), problem.code);
     sendProblem(response, problem);
   }
 

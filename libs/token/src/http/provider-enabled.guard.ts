@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TokenProviderRegistry } from '../providers/token-provider.registry';
+import { routeMetadata } from './route-metadata';
 import { TokenRequestLog } from './token-request-log';
 import { TokenRoute } from './token-route.decorator';
 
@@ -17,7 +18,7 @@ export class ProviderEnabledGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const route = this.reflector.getAllAndOverride(TokenRoute, [context.getHandler(), context.getClass()]);
+    const route = routeMetadata(this.reflector, TokenRoute, context);
     if (!route) return true;
     const log = TokenRequestLog.of(context.switchToHttp().getRequest());
     if (log) {

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { TokenUser } from '../providers/token-provider';
+import { routeMetadata } from './route-metadata';
 import { TokenProblem } from './token-problem';
 import { TokenAccess } from './token-route.decorator';
 import { TokenUsers } from './token-users';
@@ -18,7 +19,7 @@ export class SignedInGuard implements CanActivate {
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const access = this.reflector.getAllAndOverride(TokenAccess, [context.getHandler(), context.getClass()]);
+    const access = routeMetadata(this.reflector, TokenAccess, context);
     if (access !== 'signed-in') return true;
     if (this.userOf(context.switchToHttp().getRequest())) return true;
     throw new TokenProblem(401, 'unauthorized', 'Sign in to request this token.', { 'WWW-Authenticate': 'Bearer' });

@@ -36,13 +36,13 @@ export function tokenBodyParser(
   const onError: ErrorRequestHandler = (error, request, response, next) => {
     const known = BODY_ERRORS[(error as { type?: string }).type ?? ''];
     if (!known) return next(error);
-    // Refused before routing, so the route's own log middleware never runs: log its line here.
+    // Refused before routing, so the route's own log guard never runs: log its line here.
     const route = routeAt(request.path);
     if (route) {
-      const log = TokenRequestLog.start(request, response, request.method);
+      const log = TokenRequestLog.start(request, request.method);
       log.route = [route.path].flat().join(',');
       log.provider = route.provider;
-      log.outcome = known[1];
+      log.finish(known[0], known[1]);
     }
     sendProblem(response, new TokenProblem(...known));
   };

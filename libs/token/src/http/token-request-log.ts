@@ -22,7 +22,11 @@ export interface TokenRequestLogLine {
 const LOG = Symbol('tokenRequestLog');
 const logger = new Logger('TokenRequest');
 
-/** What the guards, routes and filter learn about one request, logged when its response ends. */
+/**
+ * What the guards, route and filter learn about one request. It is logged,
+ * once, where the request ends: the route on success, the problem filter on
+ * any error (no per-request `finish` listener: the status is known there).
+ */
 export class TokenRequestLog {
   route?: string;
   provider?: string;
@@ -30,22 +34,30 @@ export class TokenRequestLog {
   cache?: GrantSource;
   upstreamMs?: number;
   private readonly started = performance.now();
+  private done = false;
 
   constructor(private readonly method: string) {}
 
-  /** Starts the record of `request` (once) and logs it when `response` has finished. */
-  static start(request: object, response: { statusCode: number; once(event: 'finish', listener: () => void): unknown }, method: string): TokenRequestLog {
+  /** Starts the record of `request` (once). */
+  static start(request: object, method: string): TokenRequestLog {
     const existing = TokenRequestLog.of(request);
     if (existing) return existing;
     const log = new TokenRequestLog(method);
     (request as Record<symbol, TokenRequestLog>)[LOG] = log;
-    response.once('finish', () => logger.log(JSON.stringify(log.line(response.statusCode))));
     return log;
   }
 
   /** The record of `request`, when request logging is on. */
   static of(request: object): TokenRequestLog | undefined {
     return (request as Record<symbol, TokenRequestLog | undefined>)[LOG];
+  }
+
+  /** Logs the line with the answer's `status`; a second call does nothing. */
+  finish(status: number, outcome?: string): void {
+    if (this.done) return;
+    this.done = true;
+    if (outcome !== undefined) this.outcome = outcome;
+    logger.log(JSON.stringify(this.line(status)));
   }
 
   /** The line as logged. */

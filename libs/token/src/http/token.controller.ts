@@ -12,6 +12,7 @@ import { ProviderEnabledGuard } from './provider-enabled.guard';
 import { SignedInGuard } from './signed-in.guard';
 import { readTokenInput } from './token-input';
 import { TokenRequestLog } from './token-request-log';
+import { TokenRequestLogGuard } from './token-request-log.guard';
 import { AllowedOrigins, TokenAccess, TokenRoute } from './token-route.decorator';
 import { TokenThrottlerGuard } from './token-throttler.guard';
 import { TokenUsers } from './token-users';
@@ -23,8 +24,10 @@ import { TokenUsers } from './token-users';
  * counting anonymous callers of signed-in routes too), signed in (401).
  */
 @UseFilters(ProblemDetailsFilter)
-@UseGuards(ProviderEnabledGuard, OriginGuard, TokenThrottlerGuard, SignedInGuard)
+@UseGuards(TokenRequestLogGuard, ProviderEnabledGuard, OriginGuard, TokenThrottlerGuard, SignedInGuard)
 export class TokenController {
+  private route?: Pick<TokenRouteOptions, 'provider' | 'path'>;
+
   constructor(
     protected readonly reflector: Reflector,
     protected readonly tokens: TokenService,
@@ -47,7 +50,8 @@ export class TokenController {
 
   /** Reads the request, asks the {@link TokenService}, returns the provider's body. */
   protected async answer(request: Request): Promise<unknown> {
-    const route = this.reflector.get(TokenRoute, this.constructor);
+    // The route a mounted controller serves is fixed: read its metadata once.
+    const route = (this.route ??= this.reflector.get(TokenRoute, this.constructor));
     const provider = this.registry.enabled(route.provider);
     const input = readTokenInput(request.query, request.method === 'POST' ? request.body : undefined, provider.audienceParam);
     const tokenRequest: TokenRequest = {
@@ -61,9 +65,9 @@ export class TokenController {
       : await this.tokens.issue(provider.name, tokenRequest);
     const log = TokenRequestLog.of(request);
     if (log) {
-      log.outcome = input.refreshToken ? 'refreshed' : 'issued';
       log.cache = answer.source;
       log.upstreamMs = answer.upstreamMs;
+      log.finish(200, input.refreshToken ? 'refreshed' : 'issued');
     }
     return answer.body;
   }
