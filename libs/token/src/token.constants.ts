@@ -2,5 +2,3 @@
 export const TOKEN_MODULE_OPTIONS = Symbol('TOKEN_MODULE_OPTIONS');
 /** DI token of the routes the module mounts (`TokenRouteOptions[]`). */
 export const TOKEN_ROUTES = Symbol('TOKEN_ROUTES');
-/** DI token of the controller classes generated for those routes. */
-export const TOKEN_CONTROLLERS = Symbol('TOKEN_CONTROLLERS');

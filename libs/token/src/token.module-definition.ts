@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 import { createTokenController } from './http/token.controller';
-import { TOKEN_CONTROLLERS, TOKEN_MODULE_OPTIONS, TOKEN_ROUTES } from './token.constants';
+import { TOKEN_MODULE_OPTIONS, TOKEN_ROUTES } from './token.constants';
 import type { TokenModuleExtras, TokenModuleOptions } from './token-module-options';
 
 export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } = new ConfigurableModuleBuilder<TokenModuleOptions>({
@@ -11,16 +11,11 @@ export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } = new
   // Routes are extras, not options: Nest mounts routes before async options resolve.
   .setExtras<TokenModuleExtras>({ isGlobal: false, routes: [] }, (definition, extras) => {
     const routes = extras.routes ?? [];
-    const controllers = routes.map(createTokenController);
     return {
       ...definition,
       global: extras.isGlobal,
-      controllers,
-      providers: [
-        ...(definition.providers ?? []),
-        { provide: TOKEN_ROUTES, useValue: routes },
-        { provide: TOKEN_CONTROLLERS, useValue: controllers },
-      ],
+      controllers: routes.map(createTokenController),
+      providers: [...(definition.providers ?? []), { provide: TOKEN_ROUTES, useValue: routes }],
     };
   })
   .build();
