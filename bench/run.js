@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * The token route against its baselines, in one run (`npm run bench`).
+ *
+ *   node bench/run.js [--quick] [--rounds 10] [--duration 2.5] [--warmup 2] [--connections 50]
+ *                     [--pipelining 1] [--bursts 100,1000,5000] [--handles 100000]
+ *                     [--log discard|console] [--app-store memory|redis] [--redis-url redis://127.0.0.1:6379]
+ *                     [--no-load] [--no-burst] [--no-redis] [--no-memory] [--profile] [--json out.json]
+ *                     [--candidate /path/to/another/dist]
+ *
+ * --candidate runs a second build of the app (e.g. a copy of the repo with a
+ * library patch, built with nest build) as one more target in every round, so a
+ * patch is measured side by side with the current code.
+ *
+ * --profile writes CPU profiles of the app and of bare Nest during the counted
+ * runs to bench/profiles/ and prints where the time goes (node bench/profile.js
+ * <file> summarises one).
+ *
+ * Environment: BENCH_ROUNDS, BENCH_DURATION, BENCH_CONNECTIONS, BENCH_REDIS_URL.
+ * Needs the built app (dist/); `npm run bench` builds it first. Everything
+ * listens on 127.0.0.1 and every child process is stopped at the end. Exits 1
+ * when a correctness check fails (a warm app calling the upstream, a burst
+ * making other than one upstream call, failed requests); a missed speed target
+ * is reported, not an error.
+ */
+const fs = require('node:fs');
+const { startHost } = require('./hosts');
+const { options } = require('./options');
+const { loadBench } = require('./throughput');
+const { runBursts } = require('./burst');
+const { measureMemory } = require('./memory');
+const { report } = require('./report');
+const profile = require('./profile');
+
+const t0 = Date.now();
+const progress = (line) => process.stderr.write(`[bench +${((Date.now() - t0) / 1000).toFixed(1)}s] ${line}\n`);
+
+async function main() {
+  const config = options();
+  const startedAt = Date.now();
+  // Bounded: whatever hangs, the run ends (children exit when this process goes).
+  const budgetS = config.quick ? 90 : 30 * 60;
+  setTimeout(() => {
+    process.stderr.write(`bench: gave up after ${budgetS} s\n`);
+    process.exit(1);
+  }, budgetS * 1000).unref();
+  const results = { failures: [] };
+  progress(`node ${process.version}, ${config.quick ? 'quick mode' : 'full run'}`);
+  const upstreams = await startHost('upstreams');
+  try {
+    if (config.load) results.load = await loadBench(config, upstreams, results.failures, progress);
+    if (config.burst && config.bursts.length) {
+      results.bursts = await runBursts({ sizes: config.bursts, upstreams, redisUrl: config.redisUrl, withRedis: config.redis }, progress);
+      for (const b of results.bursts.results) {
+        const what = `burst of ${b.n} on ${b.instances} ${b.store} instance(s)`;
+        if (b.upstreamCalls !== 1) results.failures.push(`${what} made ${b.upstreamCalls} upstream calls`);
+        if (b.ok !== b.n) results.failures.push(`${what}: ${b.n - b.ok} requests failed`);
+      }
+    }
+  } finally {
+    await upstreams.stop();
+  }
+  if (config.memory) {
+    progress(`memory: minting ${config.handles} refresh handles in a child process`);
+    results.memory = await measureMemory(config.handles);
+  }
+  const lines = report(results, config);
+  if (results.load?.profiles) lines.push('', ...profile.compare(results.load.profiles, results.load.summary.targets));
+  lines.push('', `took ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (config.json) fs.writeFileSync(config.json, JSON.stringify({ config, node: process.version, ...results }, null, 2));
+  return results.failures.length === 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`bench failed: ${error && error.stack ? error.stack : error}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,203 @@
+'use strict';
+/**
+ * The servers the bench measures, each started on 127.0.0.1 with listen(0).
+ * `host.js` runs one of them per child process, so every target has a heap,
+ * a JIT and an event loop of its own, and the load generator (the parent) never
+ * shares a core's event loop with the server it measures.
+ *
+ * Every factory returns { url, info, ops, close }: `ops` are the calls the
+ * parent may make over IPC (upstream call counts, upstream delay).
+ */
+const http = require('node:http');
+const path = require('node:path');
+const { randomBytes } = require('node:crypto');
+
+// BENCH_DIST lets `--candidate <dist>` run a patched build beside the current one.
+const DIST = path.resolve(process.env.BENCH_DIST || path.join(__dirname, '..', 'dist'));
+
+/** Requires a module of the built app; says how to build it when dist is missing. */
+function fromDist(relative) {
+  const file = path.join(DIST, relative);
+  try {
+    return require(file);
+  } catch (error) {
+    if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(file)) {
+      throw new Error(`${file} is missing: build the app first (npx nest build, or npm run bench)`);
+    }
+    throw error;
+  }
+}
+
+/** A Nest logger that drops every line: the request log line is still built, only not written. */
+const DISCARD_LOGGER = Object.freeze({
+  log() {}, error() {}, warn() {}, debug() {}, verbose() {}, fatal() {},
+});
+
+/**
+ * The upstream stand-ins (the sandbox's own simulators): Miso and Sentifyd for
+ * the app, and a second Sentifyd answering after 100 ms for the reference route.
+ */
+async function upstreams() {
+  const { startMisoSimulator } = fromDist('src/sandbox/miso-simulator.js');
+  const { startSentifydSimulator } = fromDist('src/sandbox/sentifyd-simulator.js');
+  const clientSecret = randomBytes(24).toString('base64url');
+  const apiKey = randomBytes(24).toString('base64url');
+  const sims = {
+    miso: await startMisoSimulator({ clientId: 'ctrl-bench-app', clientSecret }),
+    sentifyd: await startSentifydSimulator({ apiKey }),
+    reference: await startSentifydSimulator({ apiKey }),
+  };
+  sims.reference.delayMs = 100;
+  const env = {
+    NODE_ENV: 'production',
+    MISO_CLIENTID: 'ctrl-bench-app',
+    MISO_CLIENTSECRET: clientSecret,
+    MISO_CONTROLLER_URL: sims.miso.url,
+    AVATAR_API_KEY: apiKey,
+    SENTIFYD_BACKEND: sims.sentifyd.url,
+    AUTH_JWT_SECRET: randomBytes(32).toString('hex'),
+    TOKEN_RATE_LIMIT: '0',
+  };
+  return {
+    url: sims.miso.url,
+    info: { env, referenceUpstream: sims.reference.url, apiKey },
+    ops: {
+      counts: () => Object.fromEntries(Object.entries(sims).map(([name, sim]) => [name, sim.count])),
+      delay: ({ name, ms }) => void (sims[name].delayMs = ms),
+    },
+    close: () => Promise.all(Object.values(sims).map((sim) => sim.close())),
+  };
+}
+
+/**
+ * The example app through its own factory (`createApp`), as `main.ts` starts it.
+ * options: env; log 'discard' (default) or 'console' (Nest's ConsoleLogger, to
+ * this process's stdout, which the parent points at /dev/null); redis
+ * { url, prefix } for a RedisTokenStore, else the in-memory store; storeKey.
+ * Op `storeCalls`: how many store calls the library has made.
+ */
+async function app(options) {
+  const { createApp } = fromDist('src/app.factory.js');
+  const { MemoryTokenStore, RedisTokenStore } = fromDist('libs/token/src/index.js');
+  const store = counted(
+    options.redis ? RedisTokenStore.fromUrl(options.redis.url, { prefix: options.redis.prefix }) : new MemoryTokenStore(),
+  );
+  const overrides = { store: store.store, ...(options.storeKey && { storeKey: options.storeKey }) };
+  const logger = options.log === 'console' ? undefined : DISCARD_LOGGER;
+  const nest = await createApp(options.env, { overrides, logger });
+  const listening = await listenNest(nest);
+  return { ...listening, ops: { storeCalls: () => store.calls } };
+}
+
+/**
+ * The store the module would make (memory) or a RedisTokenStore, counting the
+ * calls the library makes, so the bench can show a warm hit never touches it.
+ */
+function counted(inner) {
+  const counter = { calls: 0 };
+  counter.store = new Proxy(inner, {
+    get(target, key) {
+      const value = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      if (key === 'close') return value.bind(target);
+      return (...args) => {
+        counter.calls += 1;
+        return value.apply(target, args);
+      };
+    },
+  });
+  return counter;
+}
+
+/**
+ * A bare Nest app on the same Express adapter: one GET route returning a fixed
+ * JSON body (the app's own answer, handed over with the `body` op).
+ */
+async function bare(options) {
+  const { Controller, Get, Header, Module } = require('@nestjs/common');
+  const { NestFactory } = require('@nestjs/core');
+  let body = options.body;
+  class BareController {
+    get() {
+      return body;
+    }
+  }
+  const proto = BareController.prototype;
+  // What `@Get() @Header(...) @Header(...) get()` compiles to.
+  Reflect.decorate([Get(), Header('Cache-Control', 'no-store'), Header('Pragma', 'no-cache')], proto, 'get', Object.getOwnPropertyDescriptor(proto, 'get'));
+  Controller(options.path)(BareController);
+  class BareModule {}
+  Module({ controllers: [BareController] })(BareModule);
+  const nest = await NestFactory.create(BareModule, { logger: false });
+  // The same two Express settings the example app makes, so the ratio measures the library.
+  nest.set('etag', false);
+  nest.disable('x-powered-by');
+  return { ...(await listenNest(nest)), ops: { body: (next) => void (body = next) } };
+}
+
+/** A raw node:http server: the same JSON (the `body` op) and headers, nothing else. */
+async function raw(options) {
+  let body = options.body;
+  const server = http.createServer((request, response) => {
+    if (request.url !== options.path) {
+      response.writeHead(404).end();
+      return;
+    }
+    const json = JSON.stringify(body);
+    response.writeHead(200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(json),
+      'Cache-Control': 'no-store',
+      Pragma: 'no-cache',
+    });
+    response.end(json);
+  });
+  return { ...(await listenServer(server)), ops: { body: (next) => void (body = next) } };
+}
+
+/**
+ * The vendors' reference style: Sentifyd's documented Express route, which
+ * calls the upstream (axios) on every request. Kept as the snippet has it.
+ */
+async function reference(options) {
+  const express = require('express');
+  const axios = require('axios');
+  const server = express();
+  server.get('/request_tokens', async (_req, res) => {
+    try {
+      const response = await axios.post(`${options.upstream}/api/login`, { avatar_api_key: options.apiKey });
+      if (response.status !== 200) return res.status(response.status).json({ error: 'Authentication failed', details: response.data });
+      const data = response.data.data;
+      return res.status(200).json({
+        tokens: { accessToken: data.access_token, refreshToken: data.refresh_token },
+        avatarParameters: data.avatar_params,
+      });
+    } catch {
+      return res.status(500).json({ error: 'Internal server error' });
+    }
+  });
+  return listenServer(http.createServer(server));
+}
+
+async function listenNest(nest) {
+  await nest.listen(0, '127.0.0.1');
+  const { port } = nest.getHttpServer().address();
+  return { url: `http://127.0.0.1:${port}`, ops: {}, close: () => nest.close() };
+}
+
+async function listenServer(server) {
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const sockets = new Set();
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  const close = () =>
+    new Promise((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return { url: `http://127.0.0.1:${server.address().port}`, ops: {}, close };
+}
+
+module.exports = { targets: { upstreams, app, bare, raw, reference }, fromDist, DISCARD_LOGGER };
