@@ -3,6 +3,10 @@ import { createTokenController } from './http/token.controller';
 import { TOKEN_MODULE_OPTIONS, TOKEN_ROUTES } from './token.constants';
 import type { TokenModuleExtras, TokenModuleOptions } from './token-module-options';
 
+/**
+ * The builder behind `TokenModule.forRoot` / `forRootAsync` (factory method
+ * `createTokenOptions`), with `isGlobal` and `routes` as extras.
+ */
 export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } = new ConfigurableModuleBuilder<TokenModuleOptions>({
   optionsInjectionToken: TOKEN_MODULE_OPTIONS,
 })
