@@ -47,6 +47,16 @@ describe('rate limits', () => {
     expect(r.upstreams.sentifyd.count).toBe(0);
   });
 
+  // A health check matched on User-Agent became an authentication bypass elsewhere (GHSA-5hvv-m4w4-gf6v).
+  it.each(['ELB-HealthChecker/2.0', 'kube-probe/1.29', 'GoogleHC/1.0'])('a %s User-Agent gets no exemption from sign-in or limits', async (agent) => {
+    const r = await boot({ TOKEN_RATE_LIMIT: '2' });
+    const asProbe = { headers: { 'user-agent': agent } };
+    expectProblem(await r.client.send(SENTIFYD, asProbe), 401);
+    expectProblem(await r.client.send(SENTIFYD, asProbe), 401);
+    expectLimited(await r.client.send(SENTIFYD, asProbe));
+    expect(r.upstreams.sentifyd.count).toBe(0);
+  });
+
   it('GET and POST share one budget', async () => {
     const r = await boot({ TOKEN_RATE_LIMIT: '3' });
     expect((await r.client.get(MISO)).status).toBe(200);
