@@ -97,6 +97,27 @@ describe('GrantCache', () => {
     expect(up.load).toHaveBeenCalledTimes(2);
   });
 
+  it('after a failed background refresh, waits a second before trying again, serving the old grant', async () => {
+    const { cache, clock } = setup();
+    const up = loader();
+    up.open();
+    await cache.get('miso', up.load);
+    const failing = jest.fn(async (): Promise<UpstreamGrant> => {
+      throw new UpstreamError('miso', 'unavailable');
+    });
+    clock.advance(75_000); // past refreshAt (+72 s), before expiresAt (+90 s)
+    for (let i = 0; i < 50; i++) expect((await cache.get('miso', failing)).grant.accessToken).toBe('tok-1');
+    await ticks();
+    for (let i = 0; i < 50; i++) await cache.get('miso', failing);
+    await ticks();
+    expect(failing).toHaveBeenCalledTimes(1);
+    clock.advance(1_100); // back-off over (and the shared failure memo too)
+    await cache.get('miso', up.load);
+    await ticks();
+    expect(up.load).toHaveBeenCalledTimes(2);
+    expect((await cache.get('miso', up.load)).grant.accessToken).toBe('tok-2');
+  });
+
   it('loads again once the grant is past expiresAt', async () => {
     const { cache, clock } = setup();
     const up = loader();

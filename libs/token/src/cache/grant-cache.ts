@@ -23,6 +23,8 @@ export interface GrantLookup {
 }
 
 const HOT_MAX = 10_000;
+/** After a failed background refresh, hits wait this long before trying again (no retry storm, no log flood). */
+const REFRESH_BACKOFF_MS = 1_000;
 
 /**
  * The grant cache: one upstream call per key however many callers ask.
@@ -38,6 +40,8 @@ export class GrantCache {
   private readonly logger = new Logger('TokenModule');
   private readonly hot = new Map<string, GrantLookup>();
   private readonly inflight = new Map<string, Promise<GrantLookup>>();
+  /** Keys whose last background refresh failed, and when the next may start. */
+  private readonly backoff = new Map<string, number>();
   private readonly shared: SharedGrants;
 
   constructor(
@@ -57,7 +61,9 @@ export class GrantCache {
     if (hit) {
       const now = this.clock.now();
       if (now < hit.grant.expiresAt) {
-        if (now >= hit.grant.refreshAt && !this.inflight.has(key)) this.refreshAhead(key, load, hit.grant);
+        if (now >= hit.grant.refreshAt && !this.inflight.has(key) && !(now < (this.backoff.get(key) ?? 0))) {
+          this.refreshAhead(key, load, hit.grant);
+        }
         return Promise.resolve(hit);
       }
     }
@@ -72,9 +78,13 @@ export class GrantCache {
   }
 
   private refreshAhead(key: string, load: GrantLoader, current: CachedGrant): void {
-    this.track(key, this.load(key, load, current, true)).catch((error: unknown) => {
-      this.logger.warn(`background refresh failed: ${describeError(error)}`);
-    });
+    this.track(key, this.load(key, load, current, true)).then(
+      () => this.backoff.delete(key),
+      (error: unknown) => {
+        this.backoff.set(key, this.clock.now() + REFRESH_BACKOFF_MS);
+        this.logger.warn(`background refresh failed: ${describeError(error)}; the current grant is served until it expires`);
+      },
+    );
   }
 
   private track(key: string, work: Promise<GrantLookup>): Promise<GrantLookup> {
