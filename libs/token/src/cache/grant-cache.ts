@@ -72,11 +72,6 @@ export class GrantCache {
     return this.track(key, this.load(key, load, hit?.grant, false));
   }
 
-  /** Drops the in-process copy of `key` (the store keeps its own until it expires). */
-  forget(key: string): void {
-    this.hot.delete(key);
-  }
-
   private refreshAhead(key: string, load: GrantLoader, current: CachedGrant): void {
     this.track(key, this.load(key, load, current, true)).then(
       () => this.backoff.delete(key),

@@ -57,7 +57,10 @@ export class TokenController {
     const tokenRequest: TokenRequest = {
       user: this.users.of(request),
       audience: input.audience,
-      baseUrl: `${request.protocol}://${request.get('host') ?? 'localhost'}`,
+      // Read only by configs that point back here (Miso's, without a configured baseUrl).
+      get baseUrl() {
+        return `${request.protocol}://${request.get('host') ?? 'localhost'}`;
+      },
       path: Array.isArray(route.path) ? route.path[0] : route.path,
     };
     const answer: TokenAnswer = input.refreshToken
