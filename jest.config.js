@@ -6,8 +6,9 @@ module.exports = {
   testRegex: '(libs|src|test|bench)/.*\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: {
-    '^@app/token$': '<rootDir>/libs/token/src',
-    '^@app/token/(.*)$': '<rootDir>/libs/token/src/$1',
+    // Specs run against the library source, by its package name.
+    "^nestjs-token-broker$": "<rootDir>/libs/token/src",
+    "^nestjs-token-broker/(.*)$": "<rootDir>/libs/token/src/$1",
   },
   testTimeout: 20000,
   // e2e suites boot servers; two workers fit a 2-core machine.

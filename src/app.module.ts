@@ -1,35 +1,42 @@
-import { TokenModule, type TokenModuleOptions, type TokenRouteOptions } from '@app/token';
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { JwtModule } from '@nestjs/jwt';
+import { JwtModule, JwtService } from '@nestjs/jwt';
+import { TokenModule, type TokenModuleOptions, type TokenRouteOptions } from 'nestjs-token-broker';
 import { randomBytes } from 'node:crypto';
 import type { AppEnv } from './config/env.schema';
 import { tokenOptionsFromEnv } from './config/token-options';
 
-/** The routes of the example app (contract: "Routes of the example app"). */
-export const APP_ROUTES: TokenRouteOptions[] = [
-  { path: '/api/client-token', provider: 'miso', access: 'public' },
-  { path: '/request_tokens', provider: 'sentifyd', access: 'signed-in' },
-];
+/**
+ * The routes of the example app. Miso's is also at the Miso browser SDK's
+ * default `clientTokenUri`, so the SDK works with no option set.
+ */
+export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRouteOptions[] {
+  const cors = env.TOKEN_ALLOWED_ORIGINS;
+  return [
+    { path: ['/api/client-token', '/api/v1/auth/client-token'], provider: 'miso', access: 'public', cors },
+    { path: '/request_tokens', provider: 'sentifyd', access: 'signed-in', cors },
+  ];
+}
 
 /**
- * The example app: both token routes, configured by the environment alone,
+ * The example app: the token routes, configured by the environment alone,
  * with HS256 bearer JWTs as its notion of a signed-in user.
  */
 @Module({})
 export class AppModule {
   /** The app for a checked environment; `overrides` lets tests pass a clock or a store. */
   static forRoot(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}): DynamicModule {
+    // Without a secret no token verifies (Sentifyd, the only signed-in route, is then off).
+    const jwt = JwtModule.register({ secret: env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex') });
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ app: env })] }),
-        // Without a secret no token verifies (Sentifyd, the only signed-in route, is then off).
-        JwtModule.register({ secret: env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex') }),
         TokenModule.forRootAsync({
-          inject: [ConfigService],
-          useFactory: (config: ConfigService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), overrides),
-          routes: APP_ROUTES,
+          imports: [jwt],
+          inject: [ConfigService, JwtService],
+          useFactory: (config: ConfigService, jwt: JwtService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), jwt, overrides),
+          routes: appRoutes(env),
         }),
       ],
     };

@@ -22,6 +22,8 @@ const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filte
 const schema = z.object({
   NODE_ENV: optional(z.string()),
   PORT: optional(z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be a port number')),
+  HTTP_ADAPTER: optional(z.enum(['fastify', 'express'], 'must be fastify or express')),
+  PUBLIC_URL: optional(httpUrl),
   MISO_CLIENTID: optional(z.string()),
   MISO_CLIENTSECRET: optional(z.string()),
   MISO_CONTROLLER_URL: optional(httpUrl),

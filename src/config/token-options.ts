@@ -1,10 +1,15 @@
-import { RedisTokenStore, Secret, type TokenModuleOptions } from '@app/token';
+import { Secret, type TokenModuleOptions } from 'nestjs-token-broker';
+import { RedisTokenStore } from 'nestjs-token-broker/redis';
+import type { JwtService } from '@nestjs/jwt';
 import { hkdfSync } from 'node:crypto';
+import { bearerUser } from '../auth/bearer-user';
 import type { AppEnv } from './env.schema';
 
 /** What the example app's environment makes of the {@link TokenModuleOptions}. */
-export function tokenOptionsFromEnv(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}): TokenModuleOptions {
+export function tokenOptionsFromEnv(env: AppEnv, jwt: JwtService, overrides: Partial<TokenModuleOptions> = {}): TokenModuleOptions {
   return {
+    resolveUser: bearerUser(jwt),
+    publicUrl: env.PUBLIC_URL,
     miso: env.MISO_CLIENTID
       ? {
           clientId: env.MISO_CLIENTID,

@@ -6,20 +6,21 @@ import { join, resolve } from 'node:path';
 const ROOT = resolve(__dirname, '../..');
 
 /**
- * The compiled app (`nest build` first when `dist/src/main.js` is missing),
- * copied to a temp dir so a concurrent rebuild of `dist/` cannot pull it away
- * mid-test. Processes run with a temp cwd, so no `.env` is read.
+ * The compiled app (`npm run build` first when it is missing), copied to a
+ * temp dir so a concurrent rebuild of `dist/` cannot pull it away mid-test. It
+ * loads the library by its package name, from the workspace's node_modules.
+ * Processes run with a temp cwd, so no `.env` is read.
  */
 export function prepareBuiltApp(): { main: string; cwd: string; cleanup(): void } {
-  if (!existsSync(join(ROOT, 'dist/src/main.js'))) {
-    execFileSync('npx', ['nest', 'build'], { cwd: ROOT, stdio: 'ignore', timeout: 180_000 });
+  if (!existsSync(join(ROOT, 'dist/src/main.js')) || !existsSync(join(ROOT, 'libs/token/dist/index.js'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore', timeout: 180_000 });
   }
   const dir = mkdtempSync(join(tmpdir(), 'token-startup-'));
   for (let attempt = 0; ; attempt++) {
     try {
       rmSync(join(dir, 'dist'), { recursive: true, force: true });
       cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
-      if (existsSync(join(dir, 'dist/src/main.js')) && existsSync(join(dir, 'dist/libs/token/src/index.js'))) break;
+      if (existsSync(join(dir, 'dist/src/main.js'))) break;
     } catch {
       // dist/ is being rebuilt by someone else: try again shortly.
     }

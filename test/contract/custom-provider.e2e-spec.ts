@@ -6,13 +6,14 @@ import {
   type IssuedToken,
   type TokenProvider,
   type UpstreamGrant,
-} from '@app/token';
+} from 'nestjs-token-broker';
 import { Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { UpstreamSimulator, type SimulatorMode } from '../../src/sandbox/upstream-simulator';
+import { UpstreamSimulator, type SimulatorMode } from 'nestjs-token-broker/testing';
 import { CaptureLogger } from '../support/capture-logger';
-import { FakeClock } from '../support/fake-clock';
+import { FakeClock } from 'nestjs-token-broker/testing';
 import { expectNoStore, expectProblem, METHODS, recordMethods, send, type Method } from './http';
+import { eachPlatform } from '../support/platforms';
 
 const ROUTE = '/api/weather-token';
 const WEATHER_URL = Symbol('WEATHER_URL');
@@ -44,65 +45,67 @@ class WeatherTokenProvider implements TokenProvider {
   }
 }
 
-describe.each(METHODS)('%s a custom provider registered through DI', (method: Method) => {
-  let weather: UpstreamSimulator;
-  let app: INestApplication;
-  let url: string;
-  let clock: FakeClock;
+eachPlatform(() => {
+  describe.each(METHODS)('%s a custom provider registered through DI', (method: Method) => {
+    let weather: UpstreamSimulator;
+    let app: INestApplication;
+    let url: string;
+    let clock: FakeClock;
 
-  beforeEach(async () => {
-    clock = new FakeClock();
-    weather = await new UpstreamSimulator((_call, n) => ({ status: 200, body: { access_token: `wx-${n}`, expires_in: 600 } })).start();
-    @Module({
-      imports: [
-        TokenModule.forRoot({
-          clock,
-          rateLimit: { perMinute: 0 },
-          routes: [{ path: ROUTE, provider: 'weather', access: 'public' }],
-        }),
-      ],
-      providers: [WeatherTokenProvider, { provide: WEATHER_URL, useValue: weather.url }],
-    })
-    class WeatherAppModule {}
-    app = await NestFactory.create(WeatherAppModule, { logger: new CaptureLogger() });
-    await app.listen(0, '127.0.0.1');
-    url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
-  });
-  afterEach(async () => {
-    await app?.close();
-    await weather?.close();
-  });
+    beforeEach(async () => {
+      clock = new FakeClock();
+      weather = await new UpstreamSimulator((_call, n) => ({ status: 200, body: { access_token: `wx-${n}`, expires_in: 600 } })).start();
+      @Module({
+        imports: [
+          TokenModule.forRoot({
+            clock,
+            rateLimit: { perMinute: 0 },
+            routes: [{ path: ROUTE, provider: 'weather', access: 'public' }],
+          }),
+        ],
+        providers: [WeatherTokenProvider, { provide: WEATHER_URL, useValue: weather.url }],
+      })
+      class WeatherAppModule {}
+      app = await NestFactory.create(WeatherAppModule, { logger: new CaptureLogger() });
+      await app.listen(0, '127.0.0.1');
+      url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+    });
+    afterEach(async () => {
+      await app?.close();
+      await weather?.close();
+    });
 
-  it('serves its route through the upstream client', async () => {
-    const methods = recordMethods(weather);
-    const reply = await send(url, ROUTE, method);
-    expect(reply.status).toBe(200);
-    expectNoStore(reply);
-    expect(reply.body).toEqual({ token: 'wx-1', expiresIn: expect.any(Number) });
-    expect(reply.body.expiresIn).toBeGreaterThan(500);
-    expect(reply.body.expiresIn).toBeLessThan(600);
-    expect(methods).toEqual(['POST']);
-    expect(weather.calls.map((call) => [call.path, JSON.parse(call.body)])).toEqual([['/oauth/token', { grant_type: 'client_credentials' }]]);
-  });
+    it('serves its route through the upstream client', async () => {
+      const methods = recordMethods(weather);
+      const reply = await send(url, ROUTE, method);
+      expect(reply.status).toBe(200);
+      expectNoStore(reply);
+      expect(reply.body).toEqual({ token: 'wx-1', expiresIn: expect.any(Number) });
+      expect(reply.body.expiresIn).toBeGreaterThan(500);
+      expect(reply.body.expiresIn).toBeLessThan(600);
+      expect(methods).toEqual(['POST']);
+      expect(weather.calls.map((call) => [call.path, JSON.parse(call.body)])).toEqual([['/oauth/token', { grant_type: 'client_credentials' }]]);
+    });
 
-  it('caches: many callers, cold and warm, make one upstream call until the grant nears expiry', async () => {
-    const cold = await Promise.all(Array.from({ length: 20 }, () => send(url, ROUTE, method)));
-    const warm = await Promise.all(Array.from({ length: 5 }, () => send(url, ROUTE, method)));
-    expect(weather.count).toBe(1);
-    for (const reply of [...cold, ...warm]) expect(reply.body.token).toBe('wx-1');
-    clock.advance(600_000);
-    expect((await send(url, ROUTE, method)).body.token).toBe('wx-2');
-    expect(weather.count).toBe(2);
-  });
+    it('caches: many callers, cold and warm, make one upstream call until the grant nears expiry', async () => {
+      const cold = await Promise.all(Array.from({ length: 20 }, () => send(url, ROUTE, method)));
+      const warm = await Promise.all(Array.from({ length: 5 }, () => send(url, ROUTE, method)));
+      expect(weather.count).toBe(1);
+      for (const reply of [...cold, ...warm]) expect(reply.body.token).toBe('wx-1');
+      clock.advance(600_000);
+      expect((await send(url, ROUTE, method)).body.token).toBe('wx-2');
+      expect(weather.count).toBe(2);
+    });
 
-  it.each<SimulatorMode>(['reject', 'fail', 'garbage', 'denied'])('answers 502 problem+json when the upstream answers %s', async (mode) => {
-    weather.mode = mode;
-    const reply = await send(url, ROUTE, method);
-    expectProblem(reply, 502);
-    expect(reply.text).not.toContain(weather.errorBody);
-    // Failures are not cached: once the upstream recovers, so does the route.
-    weather.mode = 'ok';
-    clock.advance(2_000);
-    expect((await send(url, ROUTE, method)).status).toBe(200);
+    it.each<SimulatorMode>(['reject', 'fail', 'garbage', 'denied'])('answers 502 problem+json when the upstream answers %s', async (mode) => {
+      weather.mode = mode;
+      const reply = await send(url, ROUTE, method);
+      expectProblem(reply, 502);
+      expect(reply.text).not.toContain(weather.errorBody);
+      // Failures are not cached: once the upstream recovers, so does the route.
+      weather.mode = 'ok';
+      clock.advance(2_000);
+      expect((await send(url, ROUTE, method)).status).toBe(200);
+    });
   });
 });

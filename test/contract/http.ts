@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import type { UpstreamSimulator } from '../../src/sandbox/upstream-simulator';
+import type { UpstreamSimulator } from 'nestjs-token-broker/testing';
 
 /** The two methods every token route answers. */
 export const METHODS = ['GET', 'POST'] as const;

@@ -1,5 +1,5 @@
-import type { TokenModuleOptions } from '@app/token';
-import { FakeClock } from '../support/fake-clock';
+import type { TokenModuleOptions } from 'nestjs-token-broker';
+import { FakeClock } from 'nestjs-token-broker/testing';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
 
 /** One response, read whole, with its headers as a plain (lower-case) record. */

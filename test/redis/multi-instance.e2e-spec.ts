@@ -1,7 +1,7 @@
-import { RedisTokenStore } from '@app/token';
+import { RedisTokenStore } from 'nestjs-token-broker/redis';
 import Redis from 'ioredis';
 import { createHash, randomBytes } from 'node:crypto';
-import { FakeClock } from '../support/fake-clock';
+import { FakeClock } from 'nestjs-token-broker/testing';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
 import { deleteKeys, redisCorner, sharedRedisUrl, uniquePrefix, type RedisCorner } from '../support/redis-server';
 

@@ -1,8 +1,8 @@
-import { RedisTokenStore } from '@app/token';
-import { Sealer } from '@app/token/cache/sealer';
+import { RedisTokenStore } from 'nestjs-token-broker/redis';
+import { Sealer } from '../../libs/token/src/store/sealer';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { FakeClock } from '../support/fake-clock';
+import { FakeClock } from 'nestjs-token-broker/testing';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
 import { deleteKeys, redisCorner, scanKeys, sharedRedisUrl, uniquePrefix } from '../support/redis-server';
 

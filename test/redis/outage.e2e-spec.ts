@@ -1,4 +1,4 @@
-import { RedisTokenStore } from '@app/token';
+import { RedisTokenStore } from 'nestjs-token-broker/redis';
 import Redis from 'ioredis';
 import Module from 'node:module';
 import { randomBytes } from 'node:crypto';

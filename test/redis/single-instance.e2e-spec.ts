@@ -1,4 +1,4 @@
-import { RedisTokenStore } from '@app/token';
+import { RedisTokenStore } from 'nestjs-token-broker/redis';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';

@@ -1,12 +1,13 @@
-import type { TokenModuleOptions } from '@app/token';
+import type { TokenModuleOptions } from 'nestjs-token-broker';
 import type { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/app.factory';
-import { startMisoSimulator, type MisoSimulatorOptions } from '../../src/sandbox/miso-simulator';
-import { startSentifydSimulator, type SentifydSimulatorOptions } from '../../src/sandbox/sentifyd-simulator';
-import type { UpstreamSimulator } from '../../src/sandbox/upstream-simulator';
+import { startMisoSimulator, type MisoSimulatorOptions } from 'nestjs-token-broker/testing';
+import { startSentifydSimulator, type SentifydSimulatorOptions } from 'nestjs-token-broker/testing';
+import type { UpstreamSimulator } from 'nestjs-token-broker/testing';
 import { CaptureLogger } from './capture-logger';
+import { currentPlatform } from './platforms';
 
 /** Secrets of one test setup; tests scan every response and log line for them. */
 export interface TestSecrets {
@@ -60,13 +61,13 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Boots the example app from `env` (as `main.ts` would) on `listen(0)`. */
+/** Boots the example app from `env` (as `main.ts` would) on `listen(0)`, on the spec block's platform unless `env` names one. */
 export async function bootApp(
   env: Record<string, string | undefined>,
   overrides: Partial<TokenModuleOptions> = {},
   logger = new CaptureLogger(),
 ): Promise<RunningApp> {
-  const app = await createApp(env, { overrides, logger });
+  const app = await createApp({ HTTP_ADAPTER: currentPlatform(), ...env }, { overrides, logger });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   return { app, url, logger, close: () => app.close() };

@@ -1,4 +1,4 @@
-import { RedisTokenStore } from '@app/token';
+import { RedisTokenStore } from 'nestjs-token-broker/redis';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

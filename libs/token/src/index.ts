@@ -1,45 +1,54 @@
 /**
- * The token library: a NestJS module that hands short-lived tokens to browser
- * code while client secrets and API keys stay on the server.
+ * nestjs-token-broker: a NestJS module that hands short-lived tokens to
+ * browser code while client secrets and API keys stay on the server.
+ *
+ * This entry holds what an app codes against; the Redis store is at
+ * `nestjs-token-broker/redis`, test helpers at `nestjs-token-broker/testing`,
+ * the browser client at `nestjs-token-broker/browser`.
  */
-export * from './token.module';
-export * from './token.service';
-export * from './token.constants';
-export * from './token-module-options';
-export { OPTIONS_TYPE as TokenModuleOptionsType, ASYNC_OPTIONS_TYPE as TokenModuleAsyncOptionsType } from './token.module-definition';
-export * from './clock';
-export * from './secret';
-export * from './cache/token-store';
-export * from './cache/memory.store';
-export * from './cache/redis.store';
-export * from './cache/cached-grant';
-export * from './cache/expiry';
-export { GrantCache, type GrantLookup, type GrantSource, type GrantLoader } from './cache/grant-cache';
-export { StoreUnavailableError } from './cache/store-unavailable.error';
-export * from './providers/token-provider';
-export * from './providers/token-provider.registry';
-export * from './providers/miso/miso.options';
-export * from './providers/miso/miso.provider';
-export * from './providers/miso/miso-reply';
-export * from './providers/sentifyd/sentifyd.options';
-export * from './providers/sentifyd/sentifyd.provider';
-export * from './providers/sentifyd/sentifyd-reply';
-export * from './refresh/refresh-handles';
-export * from './upstream/upstream.client';
-export * from './upstream/upstream-error';
-export * from './util/circuit-breaker';
-export * from './http/token-problem';
-export * from './http/problem-details.filter';
-export * from './http/token-route.decorator';
-export * from './http/signed-in.guard';
-export * from './http/origin.guard';
-export * from './http/provider-enabled.guard';
-export * from './http/token-throttler.guard';
-export * from './http/token-users';
-export * from './http/token-cors';
-export * from './http/token-body-parser';
-export * from './http/origin-matcher';
-export * from './http/no-store';
-export * from './http/token.controller';
-export * from './http/token-request-log';
-export * from './http/token-request-log.guard';
+
+// The module and its options
+export { TokenModule } from './token.module';
+export type { TokenAccessLevel, TokenModuleOptions, TokenRateLimitOptions, TokenRouteOptions, TokenModuleExtras } from './token-module-options';
+export type { TokenModuleAsyncOptions } from './token.module-definition';
+export { Clock } from './clock';
+export type { ExpiryPolicy } from './grants/expiry';
+
+// The one way in
+export { TokenService, type TokenAnswer } from './token.service';
+
+// Providers: the strategy interface, its types, and the built-in ones
+export {
+  RegisterTokenProvider,
+  type GrantScope,
+  type IssuedToken,
+  type TokenProvider,
+  type TokenRequest,
+  type TokenUser,
+  type UpstreamGrant,
+} from './providers/token-provider';
+export type { CachedGrant } from './grants/cached-grant';
+export { MisoTokenProvider, type MisoClientConfig, type MisoTokenReply } from './providers/miso/miso.provider';
+export type { MisoOptions } from './providers/miso/miso.options';
+export { SentifydTokenProvider, type SentifydTokenReply } from './providers/sentifyd/sentifyd.provider';
+export type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
+
+// What a custom provider needs to call an upstream
+export { UpstreamClient } from './upstream/upstream.client';
+export { Secret } from './secret';
+
+// Guards and decorators for an app's own routes
+export { TokenGuard } from './http/token.guard';
+export { TokenUsers } from './http/token-users';
+export { AllowedOrigins, Public, SignedIn, TokenRoute, type TokenRouteMetadata } from './http/token-route.decorator';
+export { NoStore } from './http/token-headers';
+export { ProblemDetailsFilter } from './errors/problem-details.filter';
+
+// Errors
+export { TokenProblem, type ProblemBody } from './errors/token-problem';
+export { UpstreamError, type UpstreamFailure } from './errors/upstream-error';
+export { StoreUnavailableError } from './errors/store-unavailable.error';
+
+// Stores
+export { TokenStore } from './store/token-store';
+export { MemoryTokenStore, type MemoryTokenStoreOptions } from './store/memory.store';

@@ -1,6 +1,6 @@
 import type { Clock } from './clock';
-import type { ExpiryPolicy } from './cache/expiry';
-import type { TokenStore } from './cache/token-store';
+import type { ExpiryPolicy } from './grants/expiry';
+import type { TokenStore } from './store/token-store';
 import type { MisoOptions } from './providers/miso/miso.options';
 import type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
 import type { TokenUser } from './providers/token-provider';
@@ -16,8 +16,13 @@ export interface TokenRouteOptions {
   provider: string;
   /** `public` (anonymous callers) or `signed-in` (401 without a user). */
   access: TokenAccessLevel;
-  /** Origins allowed on this route; overrides the provider's own list. */
+  /** Origins allowed on this route (403 for others); overrides the provider's own list. */
   allowedOrigins?: string[];
+  /**
+   * Origins that get CORS headers on this route (credentials allowed, never `*`),
+   * including preflight answers. Absent: no CORS headers, as for any same-origin route.
+   */
+  cors?: string[];
 }
 
 /** Rate limits of the mounted routes, per caller (user id when signed in, else client IP). */
@@ -66,8 +71,18 @@ export interface TokenModuleOptions {
   refreshGraceMs?: number;
   /** Time source; tests pass one they can move. Default the system clock. */
   clock?: Clock;
+  /** Live refresh chains kept per user and provider; an issue beyond it retires the oldest. Default 10. */
+  maxRefreshChains?: number;
   /** Log one structured line per token request. Default true. */
   logRequests?: boolean;
+  /**
+   * Public origin of the app (`https://app.example`), for configs that point
+   * back here (Miso's `baseUrl`). Unset: derived from the request, whose `Host`
+   * must then be a plain `host[:port]` (else 400).
+   */
+  publicUrl?: string;
+  /** Largest request body a token route accepts, in bytes (400 beyond). Default 8192. */
+  bodyLimitBytes?: number;
 }
 
 /** Options given to `forRoot`/`forRootAsync` beside the (possibly async) options. */

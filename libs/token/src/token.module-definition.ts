@@ -23,3 +23,6 @@ export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } = new
     };
   })
   .build();
+
+/** What `TokenModule.forRootAsync` takes: `useFactory`/`useClass`/`useExisting`, `imports`, `inject`, and the extras. */
+export type TokenModuleAsyncOptions = typeof ASYNC_OPTIONS_TYPE;

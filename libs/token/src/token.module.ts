@@ -1,28 +1,26 @@
 import { HttpModule } from '@nestjs/axios';
-import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
-import { DiscoveryModule } from '@nestjs/core';
-import { getOptionsToken, getStorageToken } from '@nestjs/throttler';
-import { GrantCache } from './cache/grant-cache';
-import { MemoryTokenStore } from './cache/memory.store';
-import { Sealer } from './cache/sealer';
-import { TokenStore } from './cache/token-store';
-import { Clock, systemClock } from './clock';
-import { OriginGuard } from './http/origin.guard';
-import { ProviderEnabledGuard } from './http/provider-enabled.guard';
-import { SignedInGuard } from './http/signed-in.guard';
-import { StoreThrottlerStorage } from './http/store-throttler.storage';
-import { throttlerOptions } from './http/throttler-options';
-import { TokenRequestLogGuard } from './http/token-request-log.guard';
-import { TokenThrottlerGuard } from './http/token-throttler.guard';
+import { Inject, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown } from '@nestjs/common';
+import { DiscoveryModule, HttpAdapterHost } from '@nestjs/core';
+import { Clock } from './clock';
+import { GrantCache } from './grants/grant-cache';
+import { RefreshHandles } from './handles/refresh-handles';
+import { installTokenRouteHooks } from './http/token-route-hooks';
+import { TokenGuard } from './http/token.guard';
 import { TokenUsers } from './http/token-users';
 import { MisoTokenProvider } from './providers/miso/miso.provider';
 import { SentifydTokenProvider } from './providers/sentifyd/sentifyd.provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
-import { RefreshHandles } from './refresh/refresh-handles';
-import { TOKEN_MODULE_OPTIONS } from './token.constants';
+import { MemoryTokenStore } from './store/memory.store';
+import { Sealer } from './store/sealer';
+import { TokenStore } from './store/token-store';
+import { StoreThrottlerStorage } from './throttling/store-throttler.storage';
+import { throttlerOptions, TOKEN_THROTTLER_OPTIONS, TOKEN_THROTTLER_STORAGE } from './throttling/throttler-options';
+import { TokenThrottler } from './throttling/token-throttler';
+import { TOKEN_MODULE_OPTIONS, TOKEN_ROUTES } from './token.constants';
 import { ConfigurableModuleClass } from './token.module-definition';
-import type { TokenModuleOptions } from './token-module-options';
+import type { TokenModuleOptions, TokenRouteOptions } from './token-module-options';
 import { TokenService } from './token.service';
+import { resolveSettings, TOKEN_SETTINGS, type TokenSettings } from './token-settings';
 import { UpstreamClient } from './upstream/upstream.client';
 
 /**
@@ -37,13 +35,13 @@ function sealerFor(options: TokenModuleOptions): Sealer {
   return new Sealer(options.storeKey);
 }
 
-const GUARDS = [ProviderEnabledGuard, OriginGuard, SignedInGuard, TokenThrottlerGuard];
-
 /**
  * Hands short-lived tokens to browser code while client secrets and API keys
  * stay on the server. Registers the built-in Miso and Sentifyd providers (and
  * discovers yours), mounts the routes you list, and exports
- * {@link TokenService} and the guards for routes of your own.
+ * {@link TokenService} and {@link TokenGuard} for routes of your own. It
+ * registers nothing global: its DI tokens are its own, and its body and CORS
+ * handling applies to its routes only.
  *
  * @example
  * TokenModule.forRoot({
@@ -60,16 +58,17 @@ const GUARDS = [ProviderEnabledGuard, OriginGuard, SignedInGuard, TokenThrottler
 @Module({
   imports: [HttpModule, DiscoveryModule],
   providers: [
-    { provide: Clock, useFactory: (o: TokenModuleOptions) => o.clock ?? systemClock, inject: [TOKEN_MODULE_OPTIONS] },
+    { provide: TOKEN_SETTINGS, useFactory: resolveSettings, inject: [TOKEN_MODULE_OPTIONS] },
+    { provide: Clock, useFactory: (s: TokenSettings) => s.clock, inject: [TOKEN_SETTINGS] },
     {
       provide: TokenStore,
       useFactory: (o: TokenModuleOptions, clock: Clock) => o.store ?? new MemoryTokenStore({ clock }),
       inject: [TOKEN_MODULE_OPTIONS, Clock],
     },
     { provide: Sealer, useFactory: sealerFor, inject: [TOKEN_MODULE_OPTIONS] },
-    { provide: getOptionsToken(), useFactory: throttlerOptions, inject: [TOKEN_MODULE_OPTIONS] },
+    { provide: TOKEN_THROTTLER_OPTIONS, useFactory: throttlerOptions, inject: [TOKEN_SETTINGS] },
     {
-      provide: getStorageToken(),
+      provide: TOKEN_THROTTLER_STORAGE,
       useFactory: (store: TokenStore, clock: Clock) => new StoreThrottlerStorage(store, clock),
       inject: [TokenStore, Clock],
     },
@@ -81,25 +80,25 @@ const GUARDS = [ProviderEnabledGuard, OriginGuard, SignedInGuard, TokenThrottler
     UpstreamClient,
     MisoTokenProvider,
     SentifydTokenProvider,
-    ...GUARDS,
-    TokenRequestLogGuard,
+    TokenThrottler,
+    TokenGuard,
   ],
-  exports: [
-    TokenService,
-    TokenUsers,
-    UpstreamClient,
-    TokenProviderRegistry,
-    Clock,
-    TokenStore,
-    TOKEN_MODULE_OPTIONS,
-    getOptionsToken(),
-    getStorageToken(),
-    ...GUARDS,
-  ],
+  // TokenGuard and what it needs, so that apps can put it on their own routes.
+  exports: [TokenService, TokenGuard, TokenUsers, TokenThrottler, TokenProviderRegistry, UpstreamClient, Clock, TokenStore, TOKEN_SETTINGS],
 })
-export class TokenModule extends ConfigurableModuleClass implements OnApplicationShutdown {
-  constructor(@Inject(TokenStore) private readonly store: TokenStore) {
+export class TokenModule extends ConfigurableModuleClass implements NestModule, OnApplicationShutdown {
+  constructor(
+    @Inject(TokenStore) private readonly store: TokenStore,
+    @Inject(TOKEN_SETTINGS) private readonly settings: TokenSettings,
+    @Inject(TOKEN_ROUTES) private readonly routes: readonly TokenRouteOptions[],
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
     super();
+  }
+
+  /** Runs after the app's body parser is in place and before routes are: the moment to scope body handling to the token routes. */
+  configure(_consumer: MiddlewareConsumer): void {
+    installTokenRouteHooks(this.adapterHost.httpAdapter, this.routes, this.settings);
   }
 
   async onApplicationShutdown(): Promise<void> {

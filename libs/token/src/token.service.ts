@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import { Clock } from './clock';
-import { secondsLeft } from './cache/expiry';
-import { GrantCache, type GrantLookup } from './cache/grant-cache';
-import { grantKey } from './cache/grant-key';
-import { asProblem } from './http/as-problem';
-import { TokenProblem } from './http/token-problem';
+import { secondsLeft } from './grants/expiry';
+import { GrantCache, type GrantLookup } from './grants/grant-cache';
+import { grantKey } from './grants/grant-key';
+import { asProblem } from './errors/as-problem';
+import { TokenProblem } from './errors/token-problem';
 import type { TokenProvider, TokenRequest, UpstreamGrant } from './providers/token-provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
-import { RefreshHandles } from './refresh/refresh-handles';
-import { UpstreamError } from './upstream/upstream-error';
+import { RefreshHandles } from './handles/refresh-handles';
+import { UpstreamError } from './errors/upstream-error';
 
 /** A token answer: the body for the browser, and how the grant was found (for logs). */
 export interface TokenAnswer {
@@ -41,15 +41,12 @@ export class TokenService {
     @Inject(Clock) private readonly clock: Clock,
   ) {}
 
-  /** Issues a token of `providerName` for `request`. */
+  /**
+   * Issues a token of the enabled provider `providerName` for `request`
+   * (404 while it is not configured).
+   */
   async issue(providerName: string, request: TokenRequest): Promise<TokenAnswer> {
-    try {
-      const provider = this.registry.enabled(providerName);
-      const checked = this.checked(provider, request);
-      return await this.answer(provider, checked, undefined);
-    } catch (error) {
-      throw asProblem(error);
-    }
+    return this.issueFrom(this.registry.enabled(providerName), request);
   }
 
   /**
@@ -57,13 +54,29 @@ export class TokenService {
    * token with a new handle. The handle decides the audience, not the request.
    */
   async refresh(providerName: string, handle: string, request: TokenRequest): Promise<TokenAnswer> {
-    try {
-      const provider = this.registry.enabled(providerName);
+    return this.refreshFrom(this.registry.enabled(providerName), handle, request);
+  }
+
+  /** {@link issue} for a caller that already holds the provider (the mounted routes). */
+  issueFrom(provider: TokenProvider, request: TokenRequest): Promise<TokenAnswer> {
+    return this.guarded(() => this.answer(provider, this.checked(provider, request), undefined));
+  }
+
+  /** {@link refresh} for a caller that already holds the provider (the mounted routes). */
+  refreshFrom(provider: TokenProvider, handle: string, request: TokenRequest): Promise<TokenAnswer> {
+    return this.guarded(async () => {
       const user = request.user;
       if (!provider.issuesRefreshHandles) throw new TokenProblem(400, 'invalid_request', 'This provider takes no refresh token.');
       if (!user) throw unauthorized();
       const redemption = await this.handles.redeem(handle, user.id, provider.name);
-      return await this.answer(provider, { ...request, audience: redemption.binding.audience }, redemption.spend);
+      return this.answer(provider, { ...request, audience: redemption.binding.audience }, redemption.spend);
+    });
+  }
+
+  /** Runs `work`, turning the library's own failures into the problems the contract names. */
+  private async guarded(work: () => Promise<TokenAnswer>): Promise<TokenAnswer> {
+    try {
+      return await work();
     } catch (error) {
       throw asProblem(error);
     }

@@ -1,21 +1,25 @@
-import type { CorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface';
-import { originMatcher } from './origin-matcher';
+import type { HttpRequestLike } from './http-exchange';
+import { setHeader } from './http-exchange';
 
-/**
- * CORS for the token routes from an allow-list (`TOKEN_ALLOWED_ORIGINS`):
- * a listed origin is echoed back with credentials allowed; any other gets no
- * CORS headers at all. Never `*`, so never `*` with credentials.
- *
- * @example
- * app.enableCors(tokenCors(['https://app.example']));
- */
-export function tokenCors(allowedOrigins: readonly string[]): CorsOptions {
-  const allowed = originMatcher(allowedOrigins);
-  return {
-    origin: (origin, callback) => callback(null, origin !== undefined && allowed(origin)),
-    credentials: true,
-    methods: ['GET', 'POST'],
-    allowedHeaders: ['Authorization', 'Content-Type'],
-    maxAge: 600,
-  };
+/** CORS answers for one route's allow-list. Never `*`, so never `*` with credentials. */
+export class TokenCors {
+  constructor(private readonly allowed: (origin: string) => boolean) {}
+
+  /**
+   * Adds CORS headers for an allowed `Origin` (echoed, with credentials), and
+   * the preflight's grants on `OPTIONS`. A foreign origin gets none: its
+   * browser then withholds the answer from the page.
+   */
+  apply(request: HttpRequestLike, reply: unknown): void {
+    setHeader(reply, 'Vary', 'Origin');
+    const origin = request.headers.origin;
+    if (typeof origin !== 'string' || !this.allowed(origin)) return;
+    setHeader(reply, 'Access-Control-Allow-Origin', origin);
+    setHeader(reply, 'Access-Control-Allow-Credentials', 'true');
+    if (request.method === 'OPTIONS') {
+      setHeader(reply, 'Access-Control-Allow-Methods', 'GET, POST');
+      setHeader(reply, 'Access-Control-Allow-Headers', 'Authorization, Content-Type');
+      setHeader(reply, 'Access-Control-Max-Age', '600');
+    }
+  }
 }

@@ -1,5 +1,5 @@
 import { MAX_REFRESH_TOKEN_LENGTH, readTokenInput } from './token-input';
-import { TokenProblem } from './token-problem';
+import { TokenProblem } from '../errors/token-problem';
 
 const HANDLE = 'AbC-_123'.repeat(5) + 'xyz'; // 43 characters, base64url
 

@@ -1,4 +1,4 @@
-import { TokenProblem } from './token-problem';
+import { TokenProblem } from '../errors/token-problem';
 
 /** What a token request carries, read and checked. */
 export interface TokenInput {

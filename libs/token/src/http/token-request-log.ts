@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { GrantSource } from '../cache/grant-cache';
+import type { GrantSource } from '../grants/grant-cache';
 
 /**
  * The one structured line logged per token request. Its fields are fixed and

@@ -1,34 +1,36 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TokenUser } from '../providers/token-provider';
-import { TOKEN_MODULE_OPTIONS } from '../token.constants';
-import type { TokenModuleOptions } from '../token-module-options';
+import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 
-/**
- * Passport's convention: the app's authentication puts the user on
- * `req.user`; its id is `id`, else `sub`.
- */
-export function passportUser(request: unknown): TokenUser | undefined {
-  const user = (request as { user?: { id?: unknown; sub?: unknown } }).user;
-  const id = user?.id ?? user?.sub;
-  return typeof id === 'string' || typeof id === 'number' ? { id: String(id) } : undefined;
-}
+const RESOLVED = Symbol('tokenUser');
+type Resolved = { [RESOLVED]?: TokenUser | null };
 
 /**
  * The one place that tells who is signed in, for the guard, the rate limiter
  * and the routes alike. The library authenticates nobody: it reads what the
- * app's authentication left on the request (`resolveUser` option).
+ * app's authentication left on the request (`resolveUser` option), once per
+ * request (a resolver may verify a JWT: that is not worth doing twice).
+ *
+ * @example
+ * @Get('me/token') @SignedIn() @UseGuards(TokenGuard)
+ * mine(@Req() req: Request) { return this.tokens.issue('sentifyd', { user: this.users.of(req) }); }
  */
 @Injectable()
 export class TokenUsers {
   private readonly resolver: (request: unknown) => TokenUser | undefined;
 
-  constructor(@Inject(TOKEN_MODULE_OPTIONS) options: TokenModuleOptions) {
-    this.resolver = options.resolveUser ?? passportUser;
+  constructor(@Inject(TOKEN_SETTINGS) settings: TokenSettings) {
+    this.resolver = settings.resolveUser;
   }
 
   /** The signed-in user of `request`, or undefined. */
-  of(request: unknown): TokenUser | undefined {
+  of(request: object): TokenUser | undefined {
+    const memo = request as Resolved;
+    const known = memo[RESOLVED];
+    if (known !== undefined) return known ?? undefined;
     const user = this.resolver(request);
-    return user && typeof user.id === 'string' && user.id.length > 0 ? user : undefined;
+    const valid = user && typeof user.id === 'string' && user.id.length > 0 ? user : undefined;
+    memo[RESOLVED] = valid ?? null;
+    return valid;
   }
 }

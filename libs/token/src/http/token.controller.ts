@@ -1,71 +1,70 @@
-import { Controller, Get, HttpCode, Post, Req, Type, UseFilters, UseGuards } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import { TokenProviderRegistry } from '../providers/token-provider.registry';
+import { Controller, Get, HttpCode, Inject, Options, Post, Req, Type, UseFilters, UseGuards } from '@nestjs/common';
+import { ProblemDetailsFilter } from '../errors/problem-details.filter';
+import { TokenProblem } from '../errors/token-problem';
 import type { TokenRequest } from '../providers/token-provider';
 import { TokenService, type TokenAnswer } from '../token.service';
+import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 import type { TokenRouteOptions } from '../token-module-options';
-import { NoStore } from './no-store';
-import { OriginGuard } from './origin.guard';
-import { ProblemDetailsFilter } from './problem-details.filter';
-import { ProviderEnabledGuard } from './provider-enabled.guard';
-import { SignedInGuard } from './signed-in.guard';
+import { baseUrlOf } from './base-url';
+import type { HttpRequestLike } from './http-exchange';
+import { tokenContextOf } from './token-context';
+import { NoStore } from './token-headers';
 import { readTokenInput } from './token-input';
 import { TokenRequestLog } from './token-request-log';
-import { TokenRequestLogGuard } from './token-request-log.guard';
 import { AllowedOrigins, TokenAccess, TokenRoute } from './token-route.decorator';
-import { TokenThrottlerGuard } from './token-throttler.guard';
-import { TokenUsers } from './token-users';
+import { TokenGuard } from './token.guard';
 
 /**
- * A mounted token route, GET and POST (Miso's browser client POSTs first;
- * the docs GET). The module makes one subclass per configured route; the
- * guards run in order: provider configured (404), origin (403), rate (429,
- * counting anonymous callers of signed-in routes too), signed in (401).
+ * A mounted token route: GET and POST (Miso's browser client POSTs first; the
+ * docs GET), and OPTIONS for CORS preflights. The module makes one subclass
+ * per configured route; {@link TokenGuard} has resolved the provider and the
+ * user by the time a handler runs.
  */
 @UseFilters(ProblemDetailsFilter)
-@UseGuards(TokenRequestLogGuard, ProviderEnabledGuard, OriginGuard, TokenThrottlerGuard, SignedInGuard)
+@UseGuards(TokenGuard)
 export class TokenController {
-  private route?: Pick<TokenRouteOptions, 'provider' | 'path'>;
-
   constructor(
-    protected readonly reflector: Reflector,
     protected readonly tokens: TokenService,
-    protected readonly users: TokenUsers,
-    protected readonly registry: TokenProviderRegistry,
+    @Inject(TOKEN_SETTINGS) protected readonly settings: TokenSettings,
   ) {}
 
   @Get()
   @NoStore()
-  get(@Req() request: Request): Promise<unknown> {
+  get(@Req() request: HttpRequestLike): Promise<unknown> {
     return this.answer(request);
   }
 
   @Post()
   @HttpCode(200)
   @NoStore()
-  post(@Req() request: Request): Promise<unknown> {
+  post(@Req() request: HttpRequestLike): Promise<unknown> {
     return this.answer(request);
   }
 
+  /** CORS preflight: the guard has added the headers an allowed origin gets. */
+  @Options()
+  @HttpCode(204)
+  preflight(): void {}
+
   /** Reads the request, asks the {@link TokenService}, returns the provider's body. */
-  protected async answer(request: Request): Promise<unknown> {
-    // The route a mounted controller serves is fixed: read its metadata once.
-    const route = (this.route ??= this.reflector.get(TokenRoute, this.constructor));
-    const provider = this.registry.enabled(route.provider);
-    const input = readTokenInput(request.query, request.method === 'POST' ? request.body : undefined, provider.audienceParam);
+  protected async answer(request: HttpRequestLike): Promise<unknown> {
+    const context = tokenContextOf(request)!;
+    const provider = context.provider!;
+    const body = request.method === 'POST' ? this.checkedBody(request) : undefined;
+    const input = readTokenInput((request.query ?? {}) as Record<string, unknown>, body, provider.audienceParam);
+    const publicUrl = this.settings.publicUrl;
     const tokenRequest: TokenRequest = {
-      user: this.users.of(request),
+      user: context.user,
       audience: input.audience,
-      // Read only by configs that point back here (Miso's, without a configured baseUrl).
+      // Read only by configs that point back here (Miso's).
       get baseUrl() {
-        return `${request.protocol}://${request.get('host') ?? 'localhost'}`;
+        return baseUrlOf(request, publicUrl);
       },
-      path: Array.isArray(route.path) ? route.path[0] : route.path,
+      path: context.path,
     };
     const answer: TokenAnswer = input.refreshToken
-      ? await this.tokens.refresh(provider.name, input.refreshToken, tokenRequest)
-      : await this.tokens.issue(provider.name, tokenRequest);
+      ? await this.tokens.refreshFrom(provider, input.refreshToken, tokenRequest)
+      : await this.tokens.issueFrom(provider, tokenRequest);
     const log = TokenRequestLog.of(request);
     if (log) {
       log.cache = answer.source;
@@ -74,6 +73,22 @@ export class TokenController {
     }
     return answer.body;
   }
+
+  /**
+   * The parsed body, within the route's size limit and in UTF-8. The app's own
+   * parser read it (token routes change nothing app-wide), so its declared
+   * length tells the size; Fastify also enforces the limit while reading, and
+   * Express refuses other charsets itself (see token-route hooks).
+   */
+  private checkedBody(request: HttpRequestLike): unknown {
+    const length = Number(request.headers['content-length'] ?? 0);
+    if (length > this.settings.bodyLimitBytes) throw new TokenProblem(400, 'body_too_large', 'The request body is too large.');
+    const charset = /;\s*charset=("?)([^";\s]+)\1/i.exec(request.headers['content-type'] ?? '')?.[2].toLowerCase();
+    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
+      throw new TokenProblem(415, 'unsupported_charset', 'The request body charset is not supported.');
+    }
+    return request.body;
+  }
 }
 
 /** Makes the controller class of one mounted route. */
@@ -81,7 +96,7 @@ export function createTokenController(route: TokenRouteOptions): Type<TokenContr
   class MountedTokenController extends TokenController {}
   Object.defineProperty(MountedTokenController, 'name', { value: `TokenController(${route.provider})` });
   Controller(route.path)(MountedTokenController);
-  TokenRoute({ provider: route.provider, path: route.path })(MountedTokenController);
+  TokenRoute({ provider: route.provider, path: route.path, cors: route.cors })(MountedTokenController);
   TokenAccess(route.access)(MountedTokenController);
   if (route.allowedOrigins) AllowedOrigins(route.allowedOrigins)(MountedTokenController);
   return MountedTokenController;

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
-import { TokenProblem } from '../http/token-problem';
+import { TokenProblem } from '../errors/token-problem';
 import { TOKEN_ROUTES } from '../token.constants';
 import type { TokenRouteOptions } from '../token-module-options';
 import { RegisterTokenProvider, type TokenProvider } from './token-provider';

@@ -1,5 +1,5 @@
 import { DiscoveryService } from '@nestjs/core';
-import type { CachedGrant } from '../cache/cached-grant';
+import type { CachedGrant } from '../grants/cached-grant';
 
 /**
  * Who shares one grant: the whole application (Miso's client token), one

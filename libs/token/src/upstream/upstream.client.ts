@@ -3,11 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AxiosResponse } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom } from 'rxjs';
-import { Clock } from '../clock';
-import { TOKEN_MODULE_OPTIONS } from '../token.constants';
-import type { TokenModuleOptions } from '../token-module-options';
-import { CircuitBreaker } from '../util/circuit-breaker';
-import { UpstreamError, type UpstreamFailure } from './upstream-error';
+import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
+import { CircuitBreaker } from './circuit-breaker';
+import { UpstreamError, type UpstreamFailure } from '../errors/upstream-error';
 
 const MAX_BODY_BYTES = 64 * 1024;
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
@@ -28,10 +26,9 @@ export class UpstreamClient {
 
   constructor(
     private readonly http: HttpService,
-    @Inject(Clock) private readonly clock: Clock,
-    @Inject(TOKEN_MODULE_OPTIONS) private readonly options: TokenModuleOptions,
+    @Inject(TOKEN_SETTINGS) private readonly settings: TokenSettings,
   ) {
-    this.timeoutMs = options.upstreamTimeoutMs ?? 5_000;
+    this.timeoutMs = settings.upstreamTimeoutMs;
   }
 
   /**
@@ -57,11 +54,7 @@ export class UpstreamClient {
   circuit(provider: string): CircuitBreaker {
     let circuit = this.circuits.get(provider);
     if (!circuit) {
-      circuit = new CircuitBreaker(
-        this.options.circuitThreshold ?? 5,
-        this.options.circuitResetMs ?? 10_000,
-        this.clock,
-      );
+      circuit = new CircuitBreaker(this.settings.circuitThreshold, this.settings.circuitResetMs, this.settings.clock);
       this.circuits.set(provider, circuit);
     }
     return circuit;

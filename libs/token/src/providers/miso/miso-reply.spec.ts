@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../upstream/upstream-error';
+import { UpstreamError } from '../../errors/upstream-error';
 import { MISO_DEFAULT_EXPIRES_IN, parseMisoReply } from './miso-reply';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');

@@ -1,6 +1,6 @@
-import { UpstreamError } from '../../upstream/upstream-error';
-import { isRecord, pickSeconds, pickString, unwrapData } from '../../util/json-shape';
-import { jwtExpiry } from '../../util/jwt-exp';
+import { UpstreamError } from '../../errors/upstream-error';
+import { isRecord, pickSeconds, pickString, unwrapData } from '../../upstream/json-shape';
+import { jwtExpiry } from '../../upstream/jwt-exp';
 import type { UpstreamGrant } from '../token-provider';
 
 /** Lifetime assumed when the controller states none and the token has no `exp`. */

@@ -1,4 +1,4 @@
-import { UpstreamError } from '../../upstream/upstream-error';
+import { UpstreamError } from '../../errors/upstream-error';
 import { SENTIFYD_DEFAULT_EXPIRES_IN, parseSentifydReply } from './sentifyd-reply';
 
 const PARAMS = { voice: 'en-GB', model: 'alice' };

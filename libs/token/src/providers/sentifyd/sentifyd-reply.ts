@@ -1,5 +1,5 @@
-import { UpstreamError } from '../../upstream/upstream-error';
-import { isRecord, pickSeconds, pickString, unwrapData } from '../../util/json-shape';
+import { UpstreamError } from '../../errors/upstream-error';
+import { isRecord, pickSeconds, pickString, unwrapData } from '../../upstream/json-shape';
 import type { UpstreamGrant } from '../token-provider';
 
 /** Lifetime assumed when Sentifyd states none. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { TokenProblem } from '../../http/token-problem';
+import { TokenProblem } from '../../errors/token-problem';
 import { Secret } from '../../secret';
 import { TOKEN_MODULE_OPTIONS } from '../../token.constants';
 import type { TokenModuleOptions } from '../../token-module-options';

@@ -1,0 +1,30 @@
+import { TokenProblem } from './token-problem';
+
+/** body-parser's error types (Express) with a code of their own; Fastify's FST_ERR_CTP_* codes map by status. */
+const BY_TYPE: Readonly<Record<string, [number, string, string]>> = {
+  'entity.too.large': [400, 'body_too_large', 'The request body is too large.'],
+  'entity.parse.failed': [400, 'invalid_json', 'The request body is not valid JSON.'],
+  'charset.unsupported': [415, 'unsupported_charset', 'The request body charset is not supported.'],
+  'encoding.unsupported': [415, 'unsupported_encoding', 'The request body encoding is not supported.'],
+};
+
+/**
+ * What the platforms' body parsers throw, as the problem a token route
+ * answers: 400 for a body too large (the contract's "oversized input"),
+ * unreadable or not JSON, 415 for a type, charset or encoding we do not take.
+ * Express's body-parser names its errors by `type` (a broken gzip body
+ * carries zlib's error, given a 400), Fastify's by `code`. Anything that is
+ * not a 4xx of the body's way in is not ours to answer: undefined.
+ */
+export function bodyProblem(error: unknown): TokenProblem | undefined {
+  const { type, code, status, statusCode, name } = (error ?? {}) as { type?: unknown; code?: unknown; status?: unknown; statusCode?: unknown; name?: unknown };
+  const known = typeof type === 'string' ? BY_TYPE[type] : undefined;
+  if (known) return new TokenProblem(...known);
+  const httpStatus = Number(status ?? statusCode);
+  // Compared by name: errors may come from another realm (a test runner's VM), where instanceof fails.
+  if (name === 'SyntaxError' || code === 'FST_ERR_CTP_INVALID_JSON_BODY' || code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return new TokenProblem(400, 'invalid_json', 'The request body is not valid JSON.');
+  if (!(httpStatus >= 400 && httpStatus < 500)) return undefined;
+  if (httpStatus === 413) return new TokenProblem(...BY_TYPE['entity.too.large']);
+  if (httpStatus === 415) return new TokenProblem(415, 'unsupported_media_type', 'The request body type or encoding is not supported.');
+  return new TokenProblem(400, 'invalid_body', 'The request body could not be read.');
+}

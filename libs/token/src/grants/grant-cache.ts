@@ -1,0 +1,101 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Clock } from '../clock';
+import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
+import { describeError } from '../errors/describe-error';
+import type { CachedGrant } from './cached-grant';
+import { Sealer } from '../store/sealer';
+import { SharedGrants, type GrantLoader, type SharedLoad } from './shared-grants';
+import { TokenStore } from '../store/token-store';
+
+export type { GrantLoader } from './shared-grants';
+
+/** Where a grant came from: the in-process copy, the shared store, the upstream, or another caller's call. */
+export type GrantSource = 'hit' | 'store' | 'upstream' | 'merged';
+
+/** A grant and how it was found. */
+export interface GrantLookup {
+  readonly grant: CachedGrant;
+  readonly source: GrantSource;
+  /** Milliseconds the upstream took, when this lookup called it. */
+  readonly upstreamMs?: number;
+}
+
+const HOT_MAX = 10_000;
+/** After a failed background refresh, hits wait this long before trying again (no retry storm, no log flood). */
+const REFRESH_BACKOFF_MS = 1_000;
+
+/**
+ * The grant cache: one upstream call per key however many callers ask.
+ *
+ * - A hit is answered from an in-process map: no store round trip, no parsing,
+ *   no allocation (every hit returns the same frozen lookup).
+ * - Concurrent misses in one process share one promise; across instances,
+ *   {@link SharedGrants} makes them share one call through the store.
+ * - Past `refreshAt` a hit still answers and starts one background refresh.
+ */
+@Injectable()
+export class GrantCache {
+  private readonly logger = new Logger('TokenModule');
+  private readonly hot = new Map<string, GrantLookup>();
+  private readonly inflight = new Map<string, Promise<GrantLookup>>();
+  /** Keys whose last background refresh failed, and when the next may start. */
+  private readonly backoff = new Map<string, number>();
+  private readonly shared: SharedGrants;
+
+  constructor(
+    @Inject(TokenStore) store: TokenStore,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(Sealer) sealer: Sealer,
+    @Inject(TOKEN_SETTINGS) settings: TokenSettings,
+  ) {
+    // A holder may take a timeout, a retry and another timeout: wait a little longer than that.
+    const lockWaitMs = settings.upstreamTimeoutMs * 2 + 2_000;
+    this.shared = new SharedGrants(store, clock, sealer, settings.expiry, lockWaitMs);
+  }
+
+  /** The grant under `key`, loading it with `load` when missing or expired. */
+  get(key: string, load: GrantLoader): Promise<GrantLookup> {
+    const hit = this.hot.get(key);
+    if (hit) {
+      const now = this.clock.now();
+      if (now < hit.grant.expiresAt) {
+        if (now >= hit.grant.refreshAt && !this.inflight.has(key) && !(now < (this.backoff.get(key) ?? 0))) {
+          this.refreshAhead(key, load, hit.grant);
+        }
+        return Promise.resolve(hit);
+      }
+    }
+    const running = this.inflight.get(key);
+    if (running) return running.then(merged);
+    return this.track(key, this.load(key, load, hit?.grant, false));
+  }
+
+  private refreshAhead(key: string, load: GrantLoader, current: CachedGrant): void {
+    this.track(key, this.load(key, load, current, true)).then(
+      () => this.backoff.delete(key),
+      (error: unknown) => {
+        this.backoff.set(key, this.clock.now() + REFRESH_BACKOFF_MS);
+        this.logger.warn(`background refresh failed: ${describeError(error)}; the current grant is served until it expires`);
+      },
+    );
+  }
+
+  private track(key: string, work: Promise<GrantLookup>): Promise<GrantLookup> {
+    const tracked = work.finally(() => this.inflight.delete(key));
+    this.inflight.set(key, tracked);
+    return tracked;
+  }
+
+  private async load(key: string, load: GrantLoader, previous: CachedGrant | undefined, background: boolean): Promise<GrantLookup> {
+    const loaded: SharedLoad = await this.shared.load(key, load, previous, background);
+    this.hot.delete(key);
+    if (this.hot.size >= HOT_MAX) this.hot.delete(this.hot.keys().next().value as string);
+    // The stored lookup is what every later hit returns as is.
+    this.hot.set(key, Object.freeze({ grant: loaded.grant, source: 'hit' as const }));
+    return loaded;
+  }
+}
+
+function merged(lookup: GrantLookup): GrantLookup {
+  return { grant: lookup.grant, source: 'merged' };
+}

@@ -1,0 +1,84 @@
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { TokenProblem } from '../errors/token-problem';
+import type { TokenProvider } from '../providers/token-provider';
+import { TokenProviderRegistry } from '../providers/token-provider.registry';
+import { TokenThrottler } from '../throttling/token-throttler';
+import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
+import type { HttpRequestLike } from './http-exchange';
+import { originMatcher, requestOrigin } from './origin-matcher';
+import { pathOf, routePlan, type RoutePlan } from './route-plan';
+import { setTokenContext } from './token-context';
+import { TokenRequestLog } from './token-request-log';
+import { TokenUsers } from './token-users';
+
+/**
+ * The one guard chain of a token route, in the contract's order: provider
+ * configured (404), origin allowed (403), rate limit (429, counting anonymous
+ * callers of signed-in routes too), signed in (401). It resolves the provider
+ * and the user once and leaves them on the request for the route, starts the
+ * request's log line, and adds the route's CORS headers.
+ *
+ * The mounted routes use it; put it on your own with the decorators.
+ * Override the protected methods to change one step.
+ *
+ * @example
+ * @Get('weather-token')
+ * @TokenRoute({ provider: 'weather' }) @SignedIn() @UseGuards(TokenGuard)
+ * weather(@Req() req: Request) { ... }
+ */
+@Injectable()
+export class TokenGuard implements CanActivate {
+  private readonly matchers = new WeakMap<readonly string[], (origin: string) => boolean>();
+
+  constructor(
+    protected readonly reflector: Reflector,
+    protected readonly registry: TokenProviderRegistry,
+    protected readonly throttler: TokenThrottler,
+    protected readonly users: TokenUsers,
+    @Inject(TOKEN_SETTINGS) protected readonly settings: TokenSettings,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    const http = context.switchToHttp();
+    const request = http.getRequest<HttpRequestLike>();
+    const plan = routePlan(this.reflector, context);
+    plan.cors?.apply(request, http.getResponse());
+    if (request.method === 'OPTIONS') return true;
+    const path = pathOf(plan, request.url);
+    if (this.settings.logRequests) {
+      const log = TokenRequestLog.start(request, request.method);
+      log.route = path;
+      log.provider = plan.provider;
+    }
+    const provider = plan.provider === undefined ? undefined : this.registry.enabled(plan.provider);
+    this.checkOrigin(request, plan, provider);
+    if (!this.throttler.enabled) return this.admit(request, plan, provider, path);
+    return this.throttler.canActivate(context).then(() => this.admit(request, plan, provider, path));
+  }
+
+  /** 403 unless the request's origin is on the route's list, else the provider's (none: any origin). */
+  protected checkOrigin(request: HttpRequestLike, plan: RoutePlan, provider: TokenProvider | undefined): void {
+    const allowed = plan.allowedOrigins ?? provider?.allowedOrigins;
+    if (!allowed?.length) return;
+    const origin = requestOrigin(request.headers);
+    if (origin !== undefined && this.matcher(allowed)(origin)) return;
+    throw new TokenProblem(403, 'origin_not_allowed', 'This origin may not request tokens here.');
+  }
+
+  /** 401 on signed-in routes without a user; otherwise records what was resolved. */
+  protected admit(request: HttpRequestLike, plan: RoutePlan, provider: TokenProvider | undefined, path: string | undefined): true {
+    const user = this.users.of(request);
+    if (plan.access === 'signed-in' && !user) {
+      throw new TokenProblem(401, 'unauthorized', 'Sign in to request this token.', { 'WWW-Authenticate': 'Bearer' });
+    }
+    setTokenContext(request, { provider, user, path });
+    return true;
+  }
+
+  private matcher(list: readonly string[]): (origin: string) => boolean {
+    let matcher = this.matchers.get(list);
+    if (!matcher) this.matchers.set(list, (matcher = originMatcher(list)));
+    return matcher;
+  }
+}

@@ -1,0 +1,212 @@
+import { Logger } from '@nestjs/common';
+import Redis, { type RedisOptions } from 'ioredis';
+import { systemClock } from '../clock';
+import { CircuitBreaker } from '../upstream/circuit-breaker';
+import { withTokenScripts, type ScriptedRedis } from './redis-scripts';
+import type { TokenStore } from './token-store';
+
+/** Options of {@link RedisTokenStore}. */
+export interface RedisTokenStoreOptions {
+  /** Prepended to every key, so several apps or test runs share one Redis. Default `token:`. */
+  prefix?: string;
+  /** Close the client with the store (true when the store made it). */
+  ownsClient?: boolean;
+  /**
+   * Longest any one operation may take, whatever the client's own settings
+   * (a client given without `commandTimeout` could otherwise queue a command
+   * for minutes while Redis is away). Default 2000 ms.
+   */
+  operationTimeoutMs?: number;
+  /**
+   * After an operation got no answer in time, further operations fail at once
+   * for this long, then one probes while the others keep failing fast, so a
+   * hung Redis (partition, stuck failover) costs one timeout, not one per
+   * request. Default 1000 ms.
+   */
+  cooldownMs?: number;
+}
+
+/** Client states in which a command would only wait in ioredis' offline queue for a reconnect. */
+const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
+
+/**
+ * The store for several instances: grants, handles, locks and rate counters
+ * in Redis (ioredis 5), every key under one prefix.
+ *
+ * Losing Redis degrades, never hangs: while the client is disconnected every
+ * operation fails at once; an operation Redis does not answer fails after
+ * `operationTimeoutMs` (2 s) and makes the next ones fail at once for
+ * `cooldownMs` (1 s), after which one probes. Callers turn these failures
+ * into 503s (or, for rate limits, per-instance counting), and ioredis
+ * reconnects by itself.
+ *
+ * @example
+ * TokenModule.forRoot({ store: RedisTokenStore.fromUrl(process.env.REDIS_URL!), storeKey: process.env.STORE_KEY })
+ */
+export class RedisTokenStore implements TokenStore {
+  private readonly logger = new Logger('TokenModule');
+  private readonly redis: ScriptedRedis;
+  private readonly prefix: string;
+  private readonly ownsClient: boolean;
+  private readonly timeoutMs: number;
+  /** Opens on the first operation Redis does not answer in time; wall-clock, as Redis' own timeouts are. */
+  private readonly answering: CircuitBreaker;
+  private closing?: Promise<void>;
+
+  constructor(redis: Redis, options: RedisTokenStoreOptions = {}) {
+    this.redis = withTokenScripts(redis);
+    this.prefix = options.prefix ?? 'token:';
+    this.ownsClient = options.ownsClient ?? false;
+    this.timeoutMs = options.operationTimeoutMs ?? 2_000;
+    this.answering = new CircuitBreaker(1, options.cooldownMs ?? 1_000, systemClock);
+    // A fresh connection answers: no need to wait out a cool-down from before it.
+    this.redis.on('ready', () => this.answering.succeeded());
+  }
+
+  /**
+   * A store with its own client for `url`. The URL may hold a password: it is
+   * never logged.
+   */
+  static fromUrl(url: string, options: RedisTokenStoreOptions & { redis?: RedisOptions } = {}): RedisTokenStore {
+    const client = new Redis(url, {
+      connectTimeout: 2_000,
+      commandTimeout: 1_500,
+      maxRetriesPerRequest: 1,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+      ...options.redis,
+    });
+    const store = new RedisTokenStore(client, { ownsClient: true, ...options });
+    store.watch(client);
+    return store;
+  }
+
+  /** The client's current state (`ready` when commands flow), for health checks. */
+  get status(): string {
+    return this.redis.status;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.run(() => this.redis.get(this.prefix + key))) ?? undefined;
+  }
+
+  async set(key: string, value: string, ttlMs: number): Promise<void> {
+    const px = ttl(ttlMs);
+    await this.run(() => this.redis.set(this.prefix + key, value, 'PX', px));
+  }
+
+  async add(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const px = ttl(ttlMs);
+    return (await this.run(() => this.redis.set(this.prefix + key, value, 'PX', px, 'NX'))) === 'OK';
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.run(() => this.redis.del(this.prefix + key));
+  }
+
+  async deleteIf(key: string, value: string): Promise<boolean> {
+    return (await this.run(() => this.redis.tokenDeleteIf(this.prefix + key, value))) === 1;
+  }
+
+  async extendIf(key: string, value: string, ttlMs: number): Promise<boolean> {
+    const px = ttl(ttlMs);
+    return (await this.run(() => this.redis.tokenExtendIf(this.prefix + key, value, px))) === 1;
+  }
+
+  async increment(key: string, ttlMs: number): Promise<{ hits: number; ttlMs: number }> {
+    const px = ttl(ttlMs);
+    const [hits, left] = await this.run(() => this.redis.tokenIncrement(this.prefix + key, px));
+    return { hits: Number(hits), ttlMs: Number(left) };
+  }
+
+  /** Quits the client when the store owns it, and resolves once it has ended; a given client stays open. */
+  close(): Promise<void> {
+    if (!this.ownsClient) return Promise.resolve();
+    this.closing ??= this.quit();
+    return this.closing;
+  }
+
+  private async quit(): Promise<void> {
+    if (this.redis.status === 'end') return;
+    if (DISCONNECTED.has(this.redis.status)) {
+      // Nothing to say goodbye to: stop reconnecting (no 'end' follows a closed socket, so do not wait for one).
+      this.redis.disconnect();
+      return;
+    }
+    const ended = new Promise<void>((resolve) => {
+      this.redis.once('end', () => resolve());
+      setTimeout(resolve, 2_000).unref();
+    });
+    await this.redis.quit().catch(() => this.redis.disconnect());
+    if ((this.redis.status as string) !== 'end') await ended; // quit() resolves before the socket has closed
+  }
+
+  /**
+   * Runs one command, failing at once while the client is disconnected or
+   * Redis recently stopped answering (so a caller with a fallback, such as the
+   * rate limiter, does not wait on every request), and after
+   * {@link RedisTokenStoreOptions.operationTimeoutMs} at most.
+   */
+  private run<T>(command: () => Promise<T>): Promise<T> {
+    if (DISCONNECTED.has(this.redis.status)) return Promise.reject(new Error('Redis is not connected'));
+    if (!this.answering.tryEnter()) return Promise.reject(new Error('Redis is not answering'));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new RedisTimeoutError()), this.timeoutMs);
+    });
+    return Promise.race([command(), timeout]).then(
+      (result) => {
+        clearTimeout(timer);
+        this.answered();
+        return result;
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        if (isTimeout(error)) this.unanswered();
+        else if (!DISCONNECTED.has(this.redis.status)) this.answered(); // an error reply is an answer
+        throw error;
+      },
+    );
+  }
+
+  private unanswered(): void {
+    if (this.answering.state === 'closed') this.logger.warn('Redis is not answering: what needs the store answers 503 until it does');
+    this.answering.failed();
+  }
+
+  private answered(): void {
+    if (this.answering.state !== 'closed') this.logger.log('Redis answers again');
+    this.answering.succeeded();
+  }
+
+  /** Logs outages and recoveries once each, without the URL or the error text (either may hold a password). */
+  private watch(client: Redis): void {
+    let down = false;
+    client.on('error', () => {
+      if (!down) this.logger.warn('Redis unavailable: cached tokens are still served; what needs the store answers 503');
+      down = true;
+    });
+    client.on('ready', () => {
+      if (down) this.logger.log('Redis is back');
+      down = false;
+    });
+  }
+}
+
+/** A TTL Redis takes: whole milliseconds, at least 1; anything but a finite number is a bug of the caller. */
+function ttl(ms: number): number {
+  if (!Number.isFinite(ms)) throw new RangeError('RedisTokenStore: a TTL must be a finite number of milliseconds');
+  return Math.max(1, Math.ceil(ms));
+}
+
+/** An operation Redis did not answer within the store's own bound. */
+class RedisTimeoutError extends Error {
+  constructor() {
+    super('Redis did not answer in time');
+    this.name = 'RedisTimeoutError';
+  }
+}
+
+/** No answer in time: ours, or ioredis' `commandTimeout`. */
+function isTimeout(error: unknown): boolean {
+  return error instanceof RedisTimeoutError || (error instanceof Error && error.message === 'Command timed out');
+}

@@ -1,0 +1,16 @@
+/**
+ * `nestjs-token-broker/testing`: what our own specs use to test providers,
+ * for yours. Real HTTP upstreams on loopback (not mocks of axios), a clock
+ * tests move by hand, and a store that records every write.
+ *
+ * @example
+ * const clock = new FakeClock();
+ * const upstream = await new UpstreamSimulator((call) => ({ status: 200, body: { token: 't', expires_in: 60 } })).start();
+ * TokenModule.forRoot({ clock, weather: { url: upstream.url } });
+ * clock.advance(61_000); // the grant has expired: the next request calls the upstream again
+ */
+export * from './fake-clock';
+export * from './recording-store';
+export * from './upstream-simulator';
+export * from './miso-simulator';
+export * from './sentifyd-simulator';
