@@ -8,12 +8,11 @@ import {
   type UpstreamGrant,
 } from 'nestjs-token-broker';
 import { Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { UpstreamSimulator, type SimulatorMode } from 'nestjs-token-broker/testing';
 import { CaptureLogger } from '../support/capture-logger';
 import { FakeClock } from 'nestjs-token-broker/testing';
 import { expectNoStore, expectProblem, METHODS, recordMethods, send, type Method } from './http';
-import { eachPlatform } from '../support/platforms';
+import { createOnPlatform, eachPlatform } from '../support/platforms';
 
 const ROUTE = '/api/weather-token';
 const WEATHER_URL = Symbol('WEATHER_URL');
@@ -66,7 +65,7 @@ eachPlatform(() => {
         providers: [WeatherTokenProvider, { provide: WEATHER_URL, useValue: weather.url }],
       })
       class WeatherAppModule {}
-      app = await NestFactory.create(WeatherAppModule, { logger: new CaptureLogger() });
+      app = await createOnPlatform(WeatherAppModule, new CaptureLogger());
       await app.listen(0, '127.0.0.1');
       url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     });

@@ -1,3 +1,7 @@
+import type { INestApplication, LoggerService, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+
 /** The Nest platforms the library supports; e2e specs run on each. */
 export const PLATFORMS = ['fastify', 'express'] as const;
 export type Platform = (typeof PLATFORMS)[number];
@@ -21,4 +25,9 @@ export function eachPlatform(body: (platform: Platform) => void): void {
     });
     body(platform);
   });
+}
+
+/** Creates a Nest app of `module` on `platform` (the spec block's, by default). */
+export function createOnPlatform(module: Type<unknown>, logger: LoggerService, platform: Platform = current): Promise<INestApplication> {
+  return platform === 'fastify' ? NestFactory.create(module, new FastifyAdapter(), { logger }) : NestFactory.create(module, { logger });
 }
