@@ -1,5 +1,6 @@
 import { UpstreamSimulator } from 'nestjs-token-broker/testing';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppProcess } from '../contract/built-app';
@@ -36,6 +37,13 @@ describe('the package in a fresh Nest app', () => {
   it('ships the build, README, LICENSE and CHANGELOG, and no specs or sources', () => {
     expect(packed.files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/redis.js', 'dist/testing/index.js']));
     expect(packed.files.filter((path) => /\.spec\.|^src\/|\.ts$(?<!\.d\.ts)/.test(path))).toEqual([]);
+  });
+
+  it('exports a narrow surface (at most 30 runtime names) and loads no ioredis from the main entry', () => {
+    const probe = "const m = require('nestjs-token-broker'); console.log(JSON.stringify({ names: Object.keys(m).length, ioredis: Object.keys(require.cache).some((p) => p.includes('/ioredis/')) }))";
+    const seen = JSON.parse(execFileSync(process.execPath, ['-e', probe], { cwd: scratch.dir, encoding: 'utf8' })) as { names: number; ioredis: boolean };
+    expect(seen.names).toBeLessThanOrEqual(30);
+    expect(seen.ioredis).toBe(false);
   });
 
   it('the README quick start has the four files, and the project README shows the same code', () => {
