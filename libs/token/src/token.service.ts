@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Inject } from '@nestjs/common';
 import { Clock } from './clock';
 import { secondsLeft } from './grants/expiry';
-import { GrantCache, type GrantLookup } from './grants/grant-cache';
+import { GrantCache, type GrantLoader, type GrantLookup } from './grants/grant-cache';
 import { grantKey } from './grants/grant-key';
 import { asProblem } from './errors/as-problem';
 import { TokenProblem } from './errors/token-problem';
@@ -62,6 +62,18 @@ export class TokenService {
     return this.guarded(() => this.answer(provider, this.checked(provider, request), undefined));
   }
 
+  /**
+   * The answer of {@link issueFrom} when it needs no I/O (a grant in the
+   * in-process cache, no refresh handle to mint), synchronously; undefined
+   * otherwise. The warm route answers through here without awaiting.
+   */
+  issueNow(provider: TokenProvider, request: TokenRequest): TokenAnswer | undefined {
+    if (provider.issuesRefreshHandles) return undefined;
+    const checked = this.checked(provider, request);
+    const hit = this.cache.peek(grantKey(provider, checked));
+    return hit && this.rendered(provider, checked, hit, undefined);
+  }
+
   /** {@link refresh} for a caller that already holds the provider (the mounted routes). */
   refreshFrom(provider: TokenProvider, handle: string, request: TokenRequest): Promise<TokenAnswer> {
     return this.guarded(async () => {
@@ -91,13 +103,21 @@ export class TokenService {
 
   /** Looks the grant up first, so a failed upstream call spends no refresh handle. */
   private async answer(provider: TokenProvider, request: TokenRequest, spend: (() => Promise<string>) | undefined): Promise<TokenAnswer> {
-    const lookup = await this.cache.get(grantKey(provider, request), (previous) => this.load(provider, request, previous?.refreshToken));
+    const lookup = await this.cache.get(grantKey(provider, request), this.loader(provider, request));
     const refreshHandle = provider.issuesRefreshHandles
       ? await (spend ? spend() : this.handles.mint({ userId: request.user!.id, provider: provider.name, audience: request.audience }))
       : undefined;
+    return this.rendered(provider, request, lookup, refreshHandle);
+  }
+
+  private rendered(provider: TokenProvider, request: TokenRequest, lookup: GrantLookup, refreshHandle: string | undefined): TokenAnswer {
     const expiresIn = secondsLeft(lookup.grant.expiresAt, this.clock.now());
     const body = provider.render({ grant: lookup.grant, expiresIn, refreshHandle, request });
     return { body, source: lookup.source, upstreamMs: lookup.upstreamMs };
+  }
+
+  private loader(provider: TokenProvider, request: TokenRequest): GrantLoader {
+    return (previous) => this.load(provider, request, previous?.refreshToken);
   }
 
   private async load(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {

@@ -56,6 +56,22 @@ describe('GrantCache', () => {
     expect(new Set(results.map((r) => r.grant.accessToken))).toEqual(new Set(['tok-1']));
   });
 
+  it('peek answers a fresh grant synchronously, and leaves a cold key or one past its refresh point to get()', async () => {
+    const { cache, clock, store } = setup();
+    const up = loader();
+    expect(cache.peek('miso')).toBeUndefined();
+    up.open();
+    await cache.get('miso', up.load);
+    const writes = store.written.length;
+    const hit = cache.peek('miso');
+    expect(hit).toEqual({ grant: expect.objectContaining({ accessToken: 'tok-1' }), source: 'hit' });
+    expect(cache.peek('miso')).toBe(hit); // the same frozen object: nothing allocated per hit
+    clock.advance(72_000); // at refreshAt (+72 s): get() must start the refresh, so peek stays out
+    expect(cache.peek('miso')).toBeUndefined();
+    expect(store.written.length).toBe(writes);
+    expect(up.load).toHaveBeenCalledTimes(1);
+  });
+
   it('never merges different keys', async () => {
     const { cache } = setup();
     const a = loader();

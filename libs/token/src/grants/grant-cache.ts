@@ -70,6 +70,16 @@ export class GrantCache {
     return this.track(key, this.load(key, load, hit?.grant, false));
   }
 
+  /**
+   * The in-process grant under `key`, synchronously, while it is fresh (before
+   * its refresh point): the warm path, with no promise and no allocation.
+   * Undefined otherwise; {@link get} then does the rest.
+   */
+  peek(key: string): GrantLookup | undefined {
+    const hit = this.hot.get(key);
+    return hit !== undefined && this.clock.now() < hit.grant.refreshAt ? hit : undefined;
+  }
+
   private refreshAhead(key: string, load: GrantLoader, current: CachedGrant): void {
     this.track(key, this.load(key, load, current, true)).then(
       () => this.backoff.delete(key),

@@ -18,12 +18,17 @@ export interface RoutePlan {
 
 /**
  * The mounted path `url` came to (configs point back to it, the log line
- * names it): the one of `plan.paths` it ends with, else the first.
+ * names it): the one of `plan.paths` it ends with (a global prefix may come
+ * first; case and a trailing slash ignored), else the first.
  */
 export function pathOf(plan: RoutePlan, url: string): string | undefined {
-  if (plan.paths.length < 2) return plan.paths[0];
-  const path = url.split('?')[0].replace(/\/+$/, '').toLowerCase();
-  return plan.paths.find((mounted) => path.endsWith(mounted.replace(/\/+$/, '').toLowerCase())) ?? plan.paths[0];
+  const paths = plan.paths;
+  if (paths.length < 2) return paths[0];
+  const query = url.indexOf('?');
+  const path = query < 0 ? url : url.slice(0, query);
+  if (paths.includes(path)) return path;
+  const wanted = path.replace(/\/+$/, '').toLowerCase();
+  return paths.find((mounted) => wanted.endsWith(mounted.replace(/\/+$/, '').toLowerCase())) ?? paths[0];
 }
 
 const plans = new WeakMap<object, WeakMap<object, RoutePlan>>();

@@ -30,14 +30,14 @@ export class TokenController {
 
   @Get()
   @NoStore()
-  get(@Req() request: HttpRequestLike): Promise<unknown> {
+  get(@Req() request: HttpRequestLike): unknown {
     return this.answer(request);
   }
 
   @Post()
   @HttpCode(200)
   @NoStore()
-  post(@Req() request: HttpRequestLike): Promise<unknown> {
+  post(@Req() request: HttpRequestLike): unknown {
     return this.answer(request);
   }
 
@@ -46,8 +46,12 @@ export class TokenController {
   @HttpCode(204)
   preflight(): void {}
 
-  /** Reads the request, asks the {@link TokenService}, returns the provider's body. */
-  protected async answer(request: HttpRequestLike): Promise<unknown> {
+  /**
+   * Reads the request, asks the {@link TokenService}, returns the provider's
+   * body: synchronously when the grant is in the in-process cache (the warm
+   * path awaits nothing), else as a promise.
+   */
+  protected answer(request: HttpRequestLike): unknown {
     const context = tokenContextOf(request)!;
     const provider = context.provider!;
     const body = request.method === 'POST' ? this.checkedBody(request) : undefined;
@@ -62,14 +66,19 @@ export class TokenController {
       },
       path: context.path,
     };
-    const answer: TokenAnswer = input.refreshToken
-      ? await this.tokens.refreshFrom(provider, input.refreshToken, tokenRequest)
-      : await this.tokens.issueFrom(provider, tokenRequest);
+    if (input.refreshToken) return this.tokens.refreshFrom(provider, input.refreshToken, tokenRequest).then((answer) => this.answered(request, answer, 'refreshed'));
+    const now = this.tokens.issueNow(provider, tokenRequest);
+    if (now) return this.answered(request, now, 'issued');
+    return this.tokens.issueFrom(provider, tokenRequest).then((answer) => this.answered(request, answer, 'issued'));
+  }
+
+  /** Finishes the request's log line and hands back the body. */
+  private answered(request: HttpRequestLike, answer: TokenAnswer, outcome: 'issued' | 'refreshed'): unknown {
     const log = TokenRequestLog.of(request);
     if (log) {
       log.cache = answer.source;
       log.upstreamMs = answer.upstreamMs;
-      log.finish(200, input.refreshToken ? 'refreshed' : 'issued');
+      log.finish(200, outcome);
     }
     return answer.body;
   }
