@@ -1,0 +1,181 @@
+/**
+ * The whole runtime of the browser client, in one file on purpose: the emitted ESM
+ * must load in a browser without a bundler, so relative imports need `.js`
+ * suffixes, which the repo's jest setup cannot resolve. Type imports are erased,
+ * so `./types.js` costs neither the browser nor jest anything.
+ */
+import type { TabChannel, TabLocks, TokenClient, TokenClientOptions, TokenListener, TokenResult } from './types.js';
+
+/**
+ * Why no token could be had. `code` is the problem+json `error` member of the
+ * route's answer (`unauthorized`, `rate_limited`, ...), `http_error` for an error
+ * answer without one, `network_error` (status 0) when the request never got an
+ * answer, `invalid_response` for a success answer without a token and lifetime.
+ *
+ * @example
+ * try {
+ *   await client.getToken();
+ * } catch (e) {
+ *   if (e instanceof TokenClientError && e.code === 'unauthorized') showSignIn();
+ * }
+ */
+export class TokenClientError extends Error {
+  override name = 'TokenClientError';
+
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A token with the moment it enters its refresh-ahead window, and the handle that refreshes it. */
+interface Grant {
+  result: TokenResult;
+  refreshAt: number;
+  handle?: string;
+}
+
+/**
+ * Makes a client for one token route. Across tabs of one origin it uses Web Locks
+ * so that only one tab fetches at a time, and a BroadcastChannel to hand the new
+ * token to the others (the tab that waited for the lock first checks whether one
+ * arrived): locks give mutual exclusion, the channel spreads the result without
+ * storage. Browsers do not order the message against the lock hand-off; a late
+ * one costs one more fetch (same handle, inside its grace), and tabs converge on
+ * the newest token. The message carries the refresh handle too: rotation kills a spent
+ * handle after a short grace, so every tab must hold the newest one to stay in
+ * one chain. The handle lives only in memory (this closure and the same-origin
+ * channel), never in any storage or cookie, and never in `body`. Without locks
+ * or channel (old browsers, workers, Node) each client is a single tab.
+ *
+ * @example
+ * import { createTokenClient } from 'nestjs-token-broker/browser';
+ * const client = createTokenClient({ url: '/request_tokens?avatar_id=avtr_1234abcd' });
+ * const { token } = await client.getToken();
+ */
+export function createTokenClient(options: TokenClientOptions): TokenClient {
+  const { url, refreshAhead = 0.2, clock = Date } = options;
+  const send = options.fetch ?? ((input, init) => fetch(input, init));
+  const name = options.syncName ?? `nestjs-token-broker ${url}`;
+  // Cast rather than DOM lib types: the server-side build type-checks this file too.
+  const env = globalThis as unknown as {
+    navigator?: { locks?: TabLocks };
+    BroadcastChannel?: new (name: string) => TabChannel;
+  };
+  const locks = options.locks === undefined ? env.navigator?.locks : options.locks;
+  const Channel = env.BroadcastChannel;
+  let channel =
+    options.channel === undefined ? (Channel ? new Channel(name) : null) : (options.channel?.(name) ?? null);
+  const listeners = new Set<TokenListener>();
+  let held: Grant | undefined;
+  let inflight: Promise<TokenResult> | undefined;
+
+  const fresh = () => (held && clock.now() < held.refreshAt ? held.result : undefined);
+
+  const adopt = (grant: Grant) => {
+    held = grant;
+    for (const listener of [...listeners]) {
+      // A broken listener must not fail getToken nor starve the others; rethrown to be seen.
+      try {
+        listener(grant.result);
+      } catch (e) {
+        setTimeout(() => {
+          throw e;
+        });
+      }
+    }
+  };
+
+  if (channel) {
+    channel.addEventListener('message', ({ data }) => {
+      const grant = data as Grant | undefined;
+      // Tabs that fetched at once (no locks) converge on the longest-lived token.
+      if (grant?.result && (!held || grant.result.expiresAt >= held.result.expiresAt)) adopt(grant);
+    });
+  }
+
+  const request = async (handle?: string): Promise<Response> => {
+    const headers = new Headers(options.fetchInit?.headers);
+    if (!headers.has('content-type')) headers.set('content-type', 'application/json');
+    const body = JSON.stringify(handle ? { ...options.body, refreshToken: handle } : { ...options.body });
+    try {
+      return await send(url, { credentials: 'include', ...options.fetchInit, method: 'POST', headers, body });
+    } catch (e) {
+      throw new TokenClientError(`Token request failed: ${(e as Error)?.message ?? e}`, 0, 'network_error');
+    }
+  };
+
+  const read = async (res: Response): Promise<Grant> => {
+    // Untrusted JSON: `any` with optional chaining, and nothing is used unchecked.
+    let data: any = await res.json().catch(() => undefined);
+    if (!res.ok) {
+      const code = typeof data?.error === 'string' ? data.error : 'http_error';
+      throw new TokenClientError(data?.detail ?? data?.title ?? `HTTP ${res.status}`, res.status, code);
+    }
+    const tokens = data?.tokens;
+    const token = data?.token ?? tokens?.accessToken;
+    const expiresIn = data?.expiresIn ?? tokens?.expiresIn;
+    if (typeof token !== 'string' || !(expiresIn > 0)) {
+      throw new TokenClientError('The token route answered without a token', res.status, 'invalid_response');
+    }
+    let handle: string | undefined;
+    if (tokens && typeof tokens.refreshToken === 'string') {
+      const { refreshToken, ...rest } = tokens;
+      handle = refreshToken;
+      data = { ...data, tokens: rest };
+    }
+    const now = clock.now();
+    const life = expiresIn * 1000;
+    const result = { token, expiresIn, expiresAt: now + life, body: data };
+    return { result, refreshAt: now + life * (1 - refreshAhead), handle };
+  };
+
+  const issue = async (): Promise<Grant> => {
+    const handle = held?.handle;
+    let res = await request(handle);
+    // A dead handle (expired, past its grace, revoked) is no reason to fail: start a new chain, once.
+    if (res.status === 401 && handle) {
+      // Forget it, or every later call would spend a request on it first.
+      if (held?.handle === handle) held.handle = undefined;
+      res = await request();
+    }
+    return read(res);
+  };
+
+  const obtain = async (): Promise<TokenResult> => {
+    const run = async () => {
+      // Another tab may have fetched, and broadcast, while this one waited for the lock.
+      const current = fresh();
+      if (current) return current;
+      const grant = await issue();
+      adopt(grant);
+      channel?.postMessage(grant);
+      return grant.result;
+    };
+    return locks ? locks.request(name, run) : run();
+  };
+
+  return {
+    getToken() {
+      const current = fresh();
+      if (current) return Promise.resolve(current);
+      return (inflight ??= obtain().finally(() => {
+        inflight = undefined;
+      }));
+    },
+    onToken(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    close() {
+      listeners.clear();
+      channel?.close();
+      channel = null;
+    },
+  };
+}
