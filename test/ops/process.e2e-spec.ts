@@ -87,7 +87,7 @@ describe('the built app under an orchestrator', () => {
       upstreams.miso.delayMs = 1_500;
       try {
         const calls = upstreams.miso.count;
-        const pending = fetch(`${url}/api/client-token`).then(async (response) => ({ status: response.status, body: await response.json(), at: performance.now() }));
+        const pending = fetch(`${url}/api/client-token`).then(async (response) => ({ status: response.status, body: (await response.json()) as { token?: string }, at: performance.now() }));
         await until(() => upstreams.miso.count > calls, 5_000);
         const signalled = performance.now();
         app.signal('SIGTERM');

@@ -37,7 +37,7 @@ describe('health probes follow Redis', () => {
 
     const probe = async (path: string): Promise<Probe> => {
       const response = await fetch(`${running.url}${path}`);
-      return { status: response.status, cacheControl: response.headers.get('cache-control'), body: await response.json() };
+      return { status: response.status, cacheControl: response.headers.get('cache-control'), body: (await response.json()) as Probe['body'] };
     };
     /** Polls readiness (and liveness alongside) until it answers `status`; resolves with the ms it took. */
     const readyBecomes = async (status: number, withinMs: number): Promise<{ ms: number; last: Probe }> => {

@@ -2,7 +2,7 @@ import { Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } f
 import { UpstreamError } from '../errors/upstream-error';
 import type { GrantSource } from '../grants/grant-cache';
 import { TokenProviderRegistry } from '../providers/token-provider.registry';
-import { tokenInstruments, watchCircuits, type BoundCounter, type BoundHistogram, type TokenInstruments } from './prom-client';
+import { tokenInstruments, watchCircuits, type BoundCounter, type BoundHistogram, type PendingCount, type TokenInstruments } from './prom-client';
 
 /** How an upstream HTTP call ended, as the `outcome` label says it. */
 export type UpstreamOutcome = 'ok' | 'rejected' | 'failed' | 'invalid' | 'timeout' | 'unavailable';
@@ -27,8 +27,9 @@ interface UpstreamChildren {
  * not installed every method does nothing. Labels hold provider names, HTTP
  * statuses and fixed words only: never a user id, token, handle or audience.
  *
- * The per-request cost is a few map lookups: each label combination's child
- * is bound once and kept.
+ * The per-request cost is three map lookups and an increment: each label
+ * combination's cell is found once and kept, and the counter adds the cells
+ * up when it is scraped.
  *
  * @example
  * // Nothing to wire: expose prom-client's default registry the way you already do.
@@ -38,7 +39,7 @@ interface UpstreamChildren {
 @Injectable()
 export class TokenMetrics implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly instruments: TokenInstruments | undefined;
-  private readonly requestChildren = new Map<string, Map<number, BoundCounter[]>>();
+  private readonly requestCounts = new Map<string, Map<number, PendingCount[]>>();
   private readonly upstreamChildren = new Map<string, UpstreamChildren>();
   private readonly circuits = new Map<string, Set<CircuitLike>>();
   private unwatch?: () => void;
@@ -57,12 +58,12 @@ export class TokenMetrics implements OnApplicationBootstrap, OnApplicationShutdo
     const instruments = this.instruments;
     if (instruments === undefined) return;
     const name = provider ?? 'none';
-    let byStatus = this.requestChildren.get(name);
-    if (byStatus === undefined) this.requestChildren.set(name, (byStatus = new Map()));
+    let byStatus = this.requestCounts.get(name);
+    if (byStatus === undefined) this.requestCounts.set(name, (byStatus = new Map()));
     let row = byStatus.get(status);
     if (row === undefined) byStatus.set(status, (row = []));
     const index = cache === undefined ? 4 : CACHE_INDEX[cache];
-    (row[index] ??= instruments.requests.labels(name, String(status), CACHES[index])).inc();
+    (row[index] ??= instruments.requestCount(name, String(status), CACHES[index])).pending++;
   }
 
   /** Runs one upstream HTTP call, counting its outcome and timing it. */
