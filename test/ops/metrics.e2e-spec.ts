@@ -112,6 +112,24 @@ describe('Prometheus metrics (METRICS_PORT)', () => {
       }
     });
 
+    it('counts with the request log turned off too, body errors refused before routing included', async () => {
+      const quiet = await bootApp(upstreams.env, { logRequests: false });
+      try {
+        const before = (await scrape(metricsUrl)).samples;
+        expect((await fetch(`${quiet.url}/api/client-token`)).status).toBe(200);
+        const badJson = await fetch(`${quiet.url}/api/client-token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"oops' });
+        expect(badJson.status).toBe(400);
+        const after = (await scrape(metricsUrl)).samples;
+        const delta = (status: string, cache: string) =>
+          valueOf(after, 'token_requests_total', { provider: 'miso', status, cache }) - valueOf(before, 'token_requests_total', { provider: 'miso', status, cache });
+        expect(delta('200', 'hit') + delta('200', 'upstream')).toBe(1);
+        expect(delta('400', 'none')).toBe(1);
+        expect(quiet.logger.requestLines()).toEqual([]);
+      } finally {
+        await quiet.close();
+      }
+    });
+
     it('serves /metrics on METRICS_PORT only: 404 on the public port, and nothing else on the metrics port', async () => {
       expect((await get('/metrics')).status).toBe(404);
       expect((await fetch(metricsUrl.replace('/metrics', '/'))).status).toBe(404);
