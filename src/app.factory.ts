@@ -1,4 +1,4 @@
-import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { ConsoleLogger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -10,7 +10,7 @@ import { parseEnv, type AppEnv } from './config/env.schema';
 export interface CreateAppOptions {
   /** Library options to override (tests pass a clock or a store). */
   overrides?: Partial<TokenModuleOptions>;
-  /** Nest's logger, or the levels to log. */
+  /** Nest's logger, or the levels to log; default: Nest's console logger, as `LOG_FORMAT` says. */
   logger?: LoggerService | LogLevel[] | false;
 }
 
@@ -23,7 +23,8 @@ export async function createApp(raw: Record<string, string | undefined>, options
   const env = parseEnv(raw);
   const module = AppModule.forRoot(env, options.overrides);
   // Let start-up errors reach the caller (main.ts prints one line) instead of aborting the process.
-  const nestOptions = { logger: options.logger, abortOnError: false };
+  const logger = options.logger ?? (env.LOG_FORMAT === 'json' ? new ConsoleLogger({ json: true }) : undefined);
+  const nestOptions = { logger, abortOnError: false };
   const trustProxy = env.TRUST_PROXY === undefined ? undefined : trustProxyOf(env.TRUST_PROXY);
   let app: INestApplication;
   if (env.HTTP_ADAPTER === 'express') {
@@ -36,7 +37,9 @@ export async function createApp(raw: Record<string, string | undefined>, options
   } else {
     app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy }), nestOptions);
   }
-  app.enableShutdownHooks();
+  // On a signal: drain (see GracefulShutdown), close the store and the metrics listener, then exit 0
+  // (without useProcessExit Nest re-raises the signal, and the process would die of it).
+  app.enableShutdownHooks([], { useProcessExit: true });
   return app;
 }
 

@@ -1,10 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { JwtModule, JwtService } from '@nestjs/jwt';
+import { TerminusModule } from '@nestjs/terminus';
 import { TokenModule, type TokenModuleOptions, type TokenRouteOptions } from 'nestjs-token-broker';
+import { TokenStoreHealthIndicator } from 'nestjs-token-broker/health';
 import { randomBytes } from 'node:crypto';
 import type { AppEnv } from './config/env.schema';
 import { tokenOptionsFromEnv } from './config/token-options';
+import { HealthController } from './health/health.controller';
+import { GracefulShutdown } from './lifecycle/graceful-shutdown';
+import { MetricsListener } from './metrics/metrics-listener';
 
 /**
  * The routes of the example app. Miso's is also at the Miso browser SDK's
@@ -38,6 +43,14 @@ export class AppModule {
           useFactory: (config: ConfigService, jwt: JwtService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), jwt, overrides),
           routes: appRoutes(env),
         }),
+        TerminusModule.forRoot(),
+      ],
+      // Operations: probes, the /metrics listener (METRICS_PORT only) and a bounded drain on shutdown.
+      controllers: [HealthController],
+      providers: [
+        TokenStoreHealthIndicator,
+        GracefulShutdown,
+        { provide: MetricsListener, useFactory: () => new MetricsListener(env.METRICS_PORT, env.HOST) },
       ],
     };
   }

@@ -22,7 +22,10 @@ const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filte
 const schema = z.object({
   NODE_ENV: optional(z.string()),
   PORT: optional(z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be a port number')),
+  HOST: optional(z.string()),
   HTTP_ADAPTER: optional(z.enum(['fastify', 'express'], 'must be fastify or express')),
+  METRICS_PORT: optional(z.coerce.number().int('must be a whole number').min(0).max(65535, 'must be a port number')),
+  LOG_FORMAT: optional(z.enum(['text', 'json'], 'must be text or json')),
   PUBLIC_URL: optional(httpUrl),
   MISO_CLIENTID: optional(z.string()),
   MISO_CLIENTSECRET: optional(z.string()),
@@ -66,6 +69,7 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
     const missing = group.find((name) => env[name as keyof AppEnv] === undefined);
     if (set.length > 0 && missing) throw new EnvError(missing, `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set`);
   }
+  if (env.METRICS_PORT && env.METRICS_PORT === (env.PORT ?? 3000)) throw new EnvError('METRICS_PORT', 'must differ from PORT: metrics are never served on the public port');
   if (env.AVATAR_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');
   }

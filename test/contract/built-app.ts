@@ -70,6 +70,11 @@ export class AppProcess {
     }
   }
 
+  /** Sends `signal` (a graceful-shutdown test's SIGTERM). */
+  signal(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
   /** SIGTERM, then SIGKILL if it lingers. */
   async stop(): Promise<void> {
     if (this.exitCode !== undefined) return;

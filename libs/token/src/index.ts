@@ -49,6 +49,9 @@ export { TokenProblem, type ProblemBody } from './errors/token-problem';
 export { UpstreamError, type UpstreamFailure } from './errors/upstream-error';
 export { StoreUnavailableError } from './errors/store-unavailable.error';
 
+// Metrics (recorded into prom-client's default registry when prom-client is installed)
+export { TokenMetrics, type UpstreamOutcome } from './metrics/token-metrics';
+
 // Stores
 export { TokenStore } from './store/token-store';
 export { MemoryTokenStore, type MemoryTokenStoreOptions } from './store/memory.store';

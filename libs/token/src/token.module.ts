@@ -6,6 +6,7 @@ import { GrantCache } from './grants/grant-cache';
 import { RefreshHandles } from './handles/refresh-handles';
 import { installTokenRouteHooks } from './http/token-route-hooks';
 import { TokenGuard } from './http/token.guard';
+import { TokenMetrics } from './metrics/token-metrics';
 import { TokenUsers } from './http/token-users';
 import { MisoTokenProvider } from './providers/miso/miso.provider';
 import { SentifydTokenProvider } from './providers/sentifyd/sentifyd.provider';
@@ -82,9 +83,10 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     SentifydTokenProvider,
     TokenThrottler,
     TokenGuard,
+    TokenMetrics,
   ],
   // TokenGuard and what it needs, so that apps can put it on their own routes.
-  exports: [TokenService, TokenGuard, TokenUsers, TokenThrottler, TokenProviderRegistry, UpstreamClient, Clock, TokenStore, TOKEN_SETTINGS],
+  exports: [TokenService, TokenGuard, TokenUsers, TokenThrottler, TokenProviderRegistry, UpstreamClient, Clock, TokenStore, TOKEN_SETTINGS, TokenMetrics],
 })
 export class TokenModule extends ConfigurableModuleClass implements NestModule, OnApplicationShutdown {
   constructor(
@@ -92,13 +94,14 @@ export class TokenModule extends ConfigurableModuleClass implements NestModule, 
     @Inject(TOKEN_SETTINGS) private readonly settings: TokenSettings,
     @Inject(TOKEN_ROUTES) private readonly routes: readonly TokenRouteOptions[],
     private readonly adapterHost: HttpAdapterHost,
+    private readonly metrics: TokenMetrics,
   ) {
     super();
   }
 
   /** Runs after the app's body parser is in place and before routes are: the moment to scope body handling to the token routes. */
   configure(_consumer: MiddlewareConsumer): void {
-    installTokenRouteHooks(this.adapterHost.httpAdapter, this.routes, this.settings);
+    installTokenRouteHooks(this.adapterHost.httpAdapter, this.routes, this.settings, this.metrics);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
+import { inspect } from 'node:util';
 import type { GrantSource } from '../grants/grant-cache';
+import type { TokenMetrics } from '../metrics/token-metrics';
 
 /**
  * The one structured line logged per token request. Its fields are fixed and
@@ -23,9 +25,26 @@ const LOG = Symbol('tokenRequestLog');
 const logger = new Logger('TokenRequest');
 
 /**
- * What the guards, route and filter learn about one request. It is logged,
- * once, where the request ends: the route on success, the problem filter on
- * any error (no per-request `finish` listener: the status is known there).
+ * The line is logged as an object, so a JSON logger (Nest's `json: true`,
+ * pino) prints its fields as fields. Text loggers inspect it: there it reads
+ * as one line of JSON, as before, instead of Nest's multi-line object dump.
+ */
+class LoggedLine {
+  [inspect.custom](): string {
+    return JSON.stringify(this);
+  }
+}
+
+/** Where a finished request goes: the log (when `logRequests` is on) and the metrics. */
+export interface TokenRequestSinks {
+  readonly log: boolean;
+  readonly metrics?: TokenMetrics;
+}
+
+/**
+ * What the guards, route and filter learn about one request. It is logged and
+ * counted, once, where the request ends: the route on success, the problem
+ * filter on any error (no per-request `finish` listener: the status is known there).
  */
 export class TokenRequestLog {
   route?: string;
@@ -36,33 +55,37 @@ export class TokenRequestLog {
   private readonly started = performance.now();
   private done = false;
 
-  constructor(private readonly method: string) {}
+  constructor(
+    private readonly method: string,
+    private readonly sinks: TokenRequestSinks = { log: true },
+  ) {}
 
   /** Starts the record of `request` (once). */
-  static start(request: object, method: string): TokenRequestLog {
+  static start(request: object, method: string, sinks?: TokenRequestSinks): TokenRequestLog {
     const existing = TokenRequestLog.of(request);
     if (existing) return existing;
-    const log = new TokenRequestLog(method);
+    const log = new TokenRequestLog(method, sinks);
     (request as Record<symbol, TokenRequestLog>)[LOG] = log;
     return log;
   }
 
-  /** The record of `request`, when request logging is on. */
+  /** The record of `request`, when request logging or metrics are on. */
   static of(request: object): TokenRequestLog | undefined {
     return (request as Record<symbol, TokenRequestLog | undefined>)[LOG];
   }
 
-  /** Logs the line with the answer's `status`; a second call does nothing. */
+  /** Counts the request and logs the line with the answer's `status`; a second call does nothing. */
   finish(status: number, outcome?: string): void {
     if (this.done) return;
     this.done = true;
     if (outcome !== undefined) this.outcome = outcome;
-    logger.log(JSON.stringify(this.line(status)));
+    this.sinks.metrics?.request(this.provider, status, this.cache);
+    if (this.sinks.log) logger.log(this.line(status));
   }
 
   /** The line as logged. */
   line(status: number): TokenRequestLogLine {
-    return {
+    return Object.assign(new LoggedLine(), {
       event: 'token_request',
       method: this.method,
       route: this.route,
@@ -72,6 +95,6 @@ export class TokenRequestLog {
       cache: this.cache,
       upstreamMs: this.upstreamMs,
       ms: Math.round((performance.now() - this.started) * 10) / 10,
-    };
+    } satisfies TokenRequestLogLine);
   }
 }

@@ -1,9 +1,10 @@
 import type { HttpServer } from '@nestjs/common';
 import { bodyProblem } from '../errors/body-errors';
+import type { TokenMetrics } from '../metrics/token-metrics';
 import type { TokenRouteOptions } from '../token-module-options';
 import type { TokenSettings } from '../token-settings';
 import { sendProblem, type HttpRequestLike } from './http-exchange';
-import { TokenRequestLog } from './token-request-log';
+import { TokenRequestLog, type TokenRequestSinks } from './token-request-log';
 
 type RouteAt = (path: string) => TokenRouteOptions | undefined;
 
@@ -21,16 +22,22 @@ type RouteAt = (path: string) => TokenRouteOptions | undefined;
  * Called from the module's `configure`, after the body parser and before the
  * routes are registered.
  */
-export function installTokenRouteHooks(adapter: HttpServer | undefined, routes: readonly TokenRouteOptions[], settings: TokenSettings): void {
+export function installTokenRouteHooks(
+  adapter: HttpServer | undefined,
+  routes: readonly TokenRouteOptions[],
+  settings: TokenSettings,
+  metrics?: TokenMetrics,
+): void {
   if (!adapter || routes.length === 0) return;
   const routeAt = routeFinder(routes);
+  const sinks: TokenRequestSinks = { log: settings.logRequests, metrics: metrics?.enabled ? metrics : undefined };
   const type = (adapter as { getType?(): string }).getType?.();
   if (type === 'express') {
     (adapter as unknown as { use(handler: ExpressErrorHandler): void }).use((error: unknown, request: HttpRequestLike & { path: string }, response: unknown, next: (error: unknown) => void) => {
       const route = routeAt(request.path);
       const problem = route && bodyProblem(error);
       if (!problem) return next(error);
-      logRefused(request, route, problem.getStatus(), problem.code, settings);
+      logRefused(request, route, problem.getStatus(), problem.code, sinks);
       sendProblem(response, problem);
     });
   } else if (type === 'fastify') {
@@ -42,7 +49,7 @@ export function installTokenRouteHooks(adapter: HttpServer | undefined, routes: 
       options.errorHandler = (error, request, reply) => {
         const problem = bodyProblem(error);
         if (!problem) throw error;
-        logRefused(request, route, problem.getStatus(), problem.code, settings);
+        logRefused(request, route, problem.getStatus(), problem.code, sinks);
         sendProblem(reply, problem);
       };
     });
@@ -57,10 +64,10 @@ interface FastifyRoute {
   errorHandler?: (error: unknown, request: HttpRequestLike, reply: unknown) => void;
 }
 
-/** Refused before routing, so the route's guard never started its log line: log it here. */
-function logRefused(request: HttpRequestLike, route: TokenRouteOptions, status: number, code: string, settings: TokenSettings): void {
-  if (!settings.logRequests) return;
-  const log = TokenRequestLog.start(request, request.method);
+/** Refused before routing, so the route's guard never started its log line: log and count it here. */
+function logRefused(request: HttpRequestLike, route: TokenRouteOptions, status: number, code: string, sinks: TokenRequestSinks): void {
+  if (!sinks.log && !sinks.metrics) return;
+  const log = TokenRequestLog.start(request, request.method, sinks);
   log.route = [route.path].flat().find((path) => request.url.split('?')[0].toLowerCase().endsWith(path.toLowerCase())) ?? [route.path].flat()[0];
   log.provider = route.provider;
   log.finish(status, code);

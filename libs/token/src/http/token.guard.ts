@@ -1,6 +1,7 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TokenProblem } from '../errors/token-problem';
+import { TokenMetrics } from '../metrics/token-metrics';
 import type { TokenProvider } from '../providers/token-provider';
 import { TokenProviderRegistry } from '../providers/token-provider.registry';
 import { TokenThrottler } from '../throttling/token-throttler';
@@ -9,7 +10,7 @@ import type { HttpRequestLike } from './http-exchange';
 import { originMatcher, requestOrigin } from './origin-matcher';
 import { pathOf, routePlan, type RoutePlan } from './route-plan';
 import { setTokenContext } from './token-context';
-import { TokenRequestLog } from './token-request-log';
+import { TokenRequestLog, type TokenRequestSinks } from './token-request-log';
 import { TokenUsers } from './token-users';
 
 /**
@@ -30,6 +31,7 @@ import { TokenUsers } from './token-users';
 @Injectable()
 export class TokenGuard implements CanActivate {
   private readonly matchers = new WeakMap<readonly string[], (origin: string) => boolean>();
+  private readonly sinks: TokenRequestSinks;
 
   constructor(
     protected readonly reflector: Reflector,
@@ -37,7 +39,10 @@ export class TokenGuard implements CanActivate {
     protected readonly throttler: TokenThrottler,
     protected readonly users: TokenUsers,
     @Inject(TOKEN_SETTINGS) protected readonly settings: TokenSettings,
-  ) {}
+    @Optional() metrics?: TokenMetrics,
+  ) {
+    this.sinks = { log: settings.logRequests, metrics: metrics?.enabled ? metrics : undefined };
+  }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const http = context.switchToHttp();
@@ -46,8 +51,8 @@ export class TokenGuard implements CanActivate {
     plan.cors?.apply(request, http.getResponse());
     if (request.method === 'OPTIONS') return true;
     const path = pathOf(plan, request.url);
-    if (this.settings.logRequests) {
-      const log = TokenRequestLog.start(request, request.method);
+    if (this.sinks.log || this.sinks.metrics) {
+      const log = TokenRequestLog.start(request, request.method, this.sinks);
       log.route = path;
       log.provider = plan.provider;
     }

@@ -33,6 +33,11 @@ export class TokenProviderRegistry implements OnModuleInit {
     return this.providers.get(name);
   }
 
+  /** Names of the providers that are configured (the metrics keep one circuit series per each). */
+  enabledNames(): string[] {
+    return [...this.providers.values()].filter((provider) => provider.enabled).map((provider) => provider.name);
+  }
+
   /** The enabled provider named `name`; 404 when it is unknown or not configured. */
   enabled(name: string): TokenProvider {
     const provider = this.providers.get(name);

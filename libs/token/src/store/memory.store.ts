@@ -79,6 +79,9 @@ export class MemoryTokenStore implements TokenStore {
     return { hits, ttlMs: entry.expiresAt - now };
   }
 
+  /** Always answers: it lives in this process. */
+  async ping(): Promise<void> {}
+
   async close(): Promise<void> {
     this.entries.clear();
   }

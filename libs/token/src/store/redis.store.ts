@@ -118,6 +118,11 @@ export class RedisTokenStore implements TokenStore {
     return { hits: Number(hits), ttlMs: Number(left) };
   }
 
+  /** PING; fails at once while disconnected, and within the operation timeout when Redis hangs. */
+  async ping(): Promise<void> {
+    await this.run(() => this.redis.ping());
+  }
+
   /** Quits the client when the store owns it, and resolves once it has ended; a given client stays open. */
   close(): Promise<void> {
     if (!this.ownsClient) return Promise.resolve();

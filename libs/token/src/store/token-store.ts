@@ -25,6 +25,11 @@ export interface TokenStore {
    * Returns the hits so far and the milliseconds left in the window.
    */
   increment(key: string, ttlMs: number): Promise<{ hits: number; ttlMs: number }>;
+  /**
+   * Resolves when the store answers, rejects when it does not (readiness
+   * checks). Optional: a store without it is checked with a `get`.
+   */
+  ping?(): Promise<void>;
   /** Releases connections and timers. Called by the module on shutdown. */
   close?(): Promise<void>;
 }

@@ -1,8 +1,9 @@
 import { HttpService } from '@nestjs/axios';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { AxiosResponse } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom } from 'rxjs';
+import { TokenMetrics } from '../metrics/token-metrics';
 import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 import { CircuitBreaker } from './circuit-breaker';
 import { UpstreamError, type UpstreamFailure } from '../errors/upstream-error';
@@ -27,6 +28,7 @@ export class UpstreamClient {
   constructor(
     private readonly http: HttpService,
     @Inject(TOKEN_SETTINGS) private readonly settings: TokenSettings,
+    @Optional() private readonly metrics?: TokenMetrics,
   ) {
     this.timeoutMs = settings.upstreamTimeoutMs;
   }
@@ -37,9 +39,11 @@ export class UpstreamClient {
    */
   async postJson(provider: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
     const circuit = this.circuit(provider);
+    this.metrics?.watchCircuit(provider, circuit);
     if (!circuit.tryEnter()) throw new UpstreamError(provider, 'circuit_open');
     try {
-      const result = await this.withRetry(() => this.postOnce(provider, url, body, headers));
+      // Each HTTP attempt is measured (a retry is a second upstream request); a refusal by the circuit is none.
+      const result = await this.withRetry(() => this.measured(provider, () => this.postOnce(provider, url, body, headers)));
       circuit.succeeded();
       return result;
     } catch (error) {
@@ -69,6 +73,10 @@ export class UpstreamClient {
       await sleep(50 + Math.random() * 150);
       return call();
     }
+  }
+
+  private measured<T>(provider: string, call: () => Promise<T>): Promise<T> {
+    return this.metrics ? this.metrics.measureUpstream(provider, call) : call();
   }
 
   private async postOnce(provider: string, url: string, body: unknown, headers: Record<string, string>): Promise<unknown> {
