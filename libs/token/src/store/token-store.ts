@@ -25,6 +25,12 @@ export interface TokenStore {
    * Returns the hits so far and the milliseconds left in the window.
    */
   increment(key: string, ttlMs: number): Promise<{ hits: number; ttlMs: number }>;
+  /**
+   * Moves `member` to the newest end of the list under `key` (adding it when
+   * absent), keeps only the newest `max` members, sets the list's TTL to
+   * `ttlMs`, and answers the members it dropped, oldest first. Atomic.
+   */
+  enlist(key: string, member: string, max: number, ttlMs: number): Promise<string[]>;
   /** Releases connections and timers. Called by the module on shutdown. */
   close?(): Promise<void>;
 }
