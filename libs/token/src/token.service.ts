@@ -8,7 +8,7 @@ import { asProblem } from './errors/as-problem';
 import { TokenProblem } from './errors/token-problem';
 import type { TokenProvider, TokenRequest, UpstreamGrant } from './providers/token-provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
-import { RefreshHandles } from './handles/refresh-handles';
+import { invalidRefreshToken, RefreshHandles } from './handles/refresh-handles';
 import { UpstreamError } from './errors/upstream-error';
 
 /** A token answer: the body for the browser, and how the grant was found (for logs). */
@@ -69,7 +69,10 @@ export class TokenService {
       if (!provider.issuesRefreshHandles) throw new TokenProblem(400, 'invalid_request', 'This provider takes no refresh token.');
       if (!user) throw unauthorized();
       const redemption = await this.handles.redeem(handle, user.id, provider.name);
-      return this.answer(provider, { ...request, audience: redemption.binding.audience }, redemption.spend);
+      const audience = redemption.binding.audience;
+      // The allow-list may have changed since the handle was minted, or the record was planted: check it again.
+      if (!audienceStillAllowed(provider, audience)) throw invalidRefreshToken();
+      return this.answer(provider, { ...request, audience }, redemption.spend);
     });
   }
 
@@ -109,6 +112,15 @@ export class TokenService {
       if (error instanceof UpstreamError && error.failure === 'rejected') return provider.fetchGrant(request);
       throw error;
     }
+  }
+}
+
+function audienceStillAllowed(provider: TokenProvider, audience: string | undefined): boolean {
+  if (!provider.checkAudience) return audience === undefined;
+  try {
+    return provider.checkAudience(audience) === audience;
+  } catch {
+    return false;
   }
 }
 
