@@ -8,13 +8,17 @@ import { CircuitBreaker } from './circuit-breaker';
 import { UpstreamError, type UpstreamFailure } from '../errors/upstream-error';
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** A retry with less time left than this could not get an answer in time: not worth making. */
+const MIN_RETRY_MS = 100;
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
 
 /**
- * The one way the library calls an upstream: a POST with a timeout, one
- * jittered retry on network errors and 5xx (never on 4xx), a circuit per
- * provider, and every failure turned into an {@link UpstreamError} that holds
- * no header, body or URL. Custom providers should use it too.
+ * The one way the library calls an upstream: a POST under one deadline
+ * (`upstreamTimeoutMs`) that bounds the whole exchange, one jittered retry on
+ * network errors and 5xx (never on 4xx) made only with the time the deadline
+ * has left, a circuit per grant scope, and every failure turned into an
+ * {@link UpstreamError} that holds no header, body or URL. Custom providers
+ * should use it too.
  *
  * @example
  * const body = await upstream.postJson('weather', `${base}/token`, { key: apiKey.reveal() });
@@ -39,7 +43,7 @@ export class UpstreamClient {
     const circuit = this.circuit(provider);
     if (!circuit.tryEnter()) throw new UpstreamError(provider, 'circuit_open');
     try {
-      const result = await this.withRetry(() => this.postOnce(provider, url, body, headers));
+      const result = await this.withRetry((timeoutMs) => this.postOnce(provider, url, body, headers, timeoutMs));
       circuit.succeeded();
       return result;
     } catch (error) {
@@ -60,25 +64,36 @@ export class UpstreamClient {
     return circuit;
   }
 
-  /** Runs `call`, and once more after a short random pause when it failed in a retryable way. */
-  protected async withRetry<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `call` with the whole deadline, and once more after a short random
+   * pause when it failed in a retryable way and enough of the deadline is left
+   * (the retry gets only what is left). A timed-out first attempt has used the
+   * deadline up, so a hung upstream costs one deadline, never two.
+   */
+  protected async withRetry<T>(call: (timeoutMs: number) => Promise<T>): Promise<T> {
+    // Wall-clock on purpose: sockets time out in real time, whatever the injected clock says.
+    const deadline = performance.now() + this.timeoutMs;
     try {
-      return await call();
+      return await call(this.timeoutMs);
     } catch (error) {
       if (!(error instanceof UpstreamError) || !error.retryable) throw error;
-      await sleep(50 + Math.random() * 150);
-      return call();
+      const pause = 50 + Math.random() * 150;
+      const left = deadline - performance.now() - pause;
+      if (left < MIN_RETRY_MS) throw error;
+      await sleep(pause);
+      return call(Math.floor(left));
     }
   }
 
-  private async postOnce(provider: string, url: string, body: unknown, headers: Record<string, string>): Promise<unknown> {
+  private async postOnce(provider: string, url: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
     let response: AxiosResponse<string>;
     try {
       response = await firstValueFrom(
         this.http.post<string>(url, body === undefined ? undefined : JSON.stringify(body), {
           headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
-          timeout: this.timeoutMs,
-          signal: AbortSignal.timeout(this.timeoutMs + 100),
+          timeout: timeoutMs,
+          // A second guard, should axios' own timer not fire (a body that trickles in).
+          signal: AbortSignal.timeout(timeoutMs + 50),
           responseType: 'text',
           transformResponse: (raw: string) => raw,
           validateStatus: () => true,
