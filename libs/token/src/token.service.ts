@@ -10,6 +10,7 @@ import type { TokenProvider, TokenRequest, UpstreamGrant } from './providers/tok
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { invalidRefreshToken, RefreshHandles } from './handles/refresh-handles';
 import { UpstreamError } from './errors/upstream-error';
+import { inCircuitScope } from './upstream/circuit-scope';
 
 /** A token answer: the body for the browser, and how the grant was found (for logs). */
 export interface TokenAnswer {
@@ -103,7 +104,12 @@ export class TokenService {
     return { body, source: lookup.source, upstreamMs: lookup.upstreamMs };
   }
 
-  private async load(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
+  /** Fetches or renews a grant, under the circuit of its provider and audience (one avatar's failures never refuse another). */
+  private load(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
+    return inCircuitScope(request.audience, () => this.loadOnce(provider, request, refreshToken));
+  }
+
+  private async loadOnce(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
     if (!refreshToken || !provider.refreshGrant) return provider.fetchGrant(request);
     try {
       return await provider.refreshGrant(refreshToken, request);

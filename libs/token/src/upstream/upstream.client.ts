@@ -5,9 +5,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom } from 'rxjs';
 import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 import { CircuitBreaker } from './circuit-breaker';
+import { circuitAudience } from './circuit-scope';
 import { UpstreamError, type UpstreamFailure } from '../errors/upstream-error';
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** Circuits kept at most; audiences come from requests, so the map must not grow without bound. */
+const MAX_CIRCUITS = 10_000;
 /** A retry with less time left than this could not get an answer in time: not worth making. */
 const MIN_RETRY_MS = 100;
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
@@ -40,7 +43,7 @@ export class UpstreamClient {
    * @throws UpstreamError
    */
   async postJson(provider: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
-    const circuit = this.circuit(provider);
+    const circuit = this.circuit(provider, circuitAudience());
     if (!circuit.tryEnter()) throw new UpstreamError(provider, 'circuit_open');
     try {
       const result = await this.withRetry((timeoutMs) => this.postOnce(provider, url, body, headers, timeoutMs));
@@ -54,12 +57,18 @@ export class UpstreamClient {
     }
   }
 
-  /** The circuit of `provider` (created closed on first use). */
-  circuit(provider: string): CircuitBreaker {
-    let circuit = this.circuits.get(provider);
+  /**
+   * The circuit of `provider` for `audience` (the grant's scope; none for an
+   * application-scope provider), created closed on first use. When the map is
+   * full the oldest circuit is forgotten: at worst it lets one failing call through.
+   */
+  circuit(provider: string, audience?: string): CircuitBreaker {
+    const key = audience === undefined ? provider : `${provider}|a:${encodeURIComponent(audience)}`;
+    let circuit = this.circuits.get(key);
     if (!circuit) {
+      if (this.circuits.size >= MAX_CIRCUITS) this.circuits.delete(this.circuits.keys().next().value as string);
       circuit = new CircuitBreaker(this.settings.circuitThreshold, this.settings.circuitResetMs, this.settings.clock);
-      this.circuits.set(provider, circuit);
+      this.circuits.set(key, circuit);
     }
     return circuit;
   }
