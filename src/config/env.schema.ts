@@ -34,6 +34,8 @@ const schema = z.object({
   SENTIFYD_AVATAR_IDS: optional(list),
   SENTIFYD_REFRESH_PATH: optional(z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'must be a path starting with /')),
   AUTH_JWT_SECRET: optional(z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')),
+  AUTH_JWT_ISSUER: optional(z.string()),
+  AUTH_JWT_AUDIENCE: optional(z.string()),
   REDIS_URL: optional(z.string().refine((v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol), 'must be a redis:// or rediss:// URL')),
   TOKEN_ALLOWED_ORIGINS: optional(list),
   TOKEN_RATE_LIMIT: optional(z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more')),
