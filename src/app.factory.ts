@@ -1,4 +1,4 @@
-import type { INestApplication, LoggerService, LogLevel } from '@nestjs/common';
+import { Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -37,6 +37,12 @@ export async function createApp(raw: Record<string, string | undefined>, options
     app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy }), nestOptions);
   }
   app.enableShutdownHooks();
+  if (trustProxy === true) {
+    // Logged after create: Nest's logger (the one the app was given) is in place by then.
+    new Logger('Main').warn(
+      'TRUST_PROXY=true trusts every X-Forwarded-For hop, so any client can choose the IP its rate limit counts; set the hop count of your proxies instead (e.g. TRUST_PROXY=1) or their addresses',
+    );
+  }
   return app;
 }
 

@@ -53,8 +53,9 @@ const GROUPS: ReadonlyArray<readonly string[]> = [
 
 /**
  * Reads and checks the environment. Throws an {@link EnvError} naming the
- * first bad variable: a malformed value, a provider half configured, or no
- * `AUTH_JWT_SECRET` while the signed-in Sentifyd route is on.
+ * first bad variable: a malformed value, a provider half configured, no
+ * `AUTH_JWT_SECRET` while the signed-in Sentifyd route is on, or
+ * `NODE_ENV=production` with no provider configured at all.
  */
 export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   const parsed = schema.safeParse(raw);
@@ -70,6 +71,10 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   }
   if (env.AVATAR_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');
+  }
+  // A production deployment that configures nothing is a mistake, never a token service with only 404s.
+  if (env.NODE_ENV === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {
+    throw new EnvError('NODE_ENV', `names no sandbox, so a provider is required: set ${GROUPS.map((group) => group.join(', ')).join(' or ')}`);
   }
   return env;
 }
