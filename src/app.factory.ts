@@ -1,4 +1,4 @@
-import { ConsoleLogger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type INestApplication, type LoggerService, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -40,6 +40,12 @@ export async function createApp(raw: Record<string, string | undefined>, options
   // On a signal: drain (see GracefulShutdown), close the store and the metrics listener, then exit 0
   // (without useProcessExit Nest re-raises the signal, and the process would die of it).
   app.enableShutdownHooks([], { useProcessExit: true });
+  if (trustProxy === true) {
+    // Logged after create: Nest's logger (the one the app was given) is in place by then.
+    new Logger('Main').warn(
+      'TRUST_PROXY=true trusts every X-Forwarded-For hop, so any client can choose the IP its rate limit counts; set the hop count of your proxies instead (e.g. TRUST_PROXY=1) or their addresses',
+    );
+  }
   return app;
 }
 

@@ -74,6 +74,15 @@ describe('parseEnv', () => {
     expect(names({ ...SENTIFYD, AUTH_JWT_SECRET: undefined })).toBe('AUTH_JWT_SECRET');
   });
 
+  it('refuses NODE_ENV=production with no provider, naming the variables to set; one provider is enough', () => {
+    const error = refusal({ NODE_ENV: 'production' });
+    expect(error.variable).toBe('NODE_ENV');
+    expect(error.message).toMatch(/MISO_CLIENTID.*AVATAR_API_KEY/);
+    expect(() => parseEnv({ NODE_ENV: 'production', ...MISO })).not.toThrow();
+    expect(() => parseEnv({ NODE_ENV: 'production', ...SENTIFYD })).not.toThrow();
+    expect(() => parseEnv({ NODE_ENV: 'development' })).not.toThrow();
+  });
+
   it('refuses an AUTH_JWT_SECRET shorter than 32 bytes', () => {
     expect(names({ ...SENTIFYD, AUTH_JWT_SECRET: 'short-jwt-secret-distinctive' })).toBe('AUTH_JWT_SECRET');
   });

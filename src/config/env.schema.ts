@@ -37,6 +37,8 @@ const schema = z.object({
   SENTIFYD_AVATAR_IDS: optional(list),
   SENTIFYD_REFRESH_PATH: optional(z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'must be a path starting with /')),
   AUTH_JWT_SECRET: optional(z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')),
+  AUTH_JWT_ISSUER: optional(z.string()),
+  AUTH_JWT_AUDIENCE: optional(z.string()),
   REDIS_URL: optional(z.string().refine((v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol), 'must be a redis:// or rediss:// URL')),
   TOKEN_ALLOWED_ORIGINS: optional(list),
   TOKEN_RATE_LIMIT: optional(z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more')),
@@ -54,8 +56,9 @@ const GROUPS: ReadonlyArray<readonly string[]> = [
 
 /**
  * Reads and checks the environment. Throws an {@link EnvError} naming the
- * first bad variable: a malformed value, a provider half configured, or no
- * `AUTH_JWT_SECRET` while the signed-in Sentifyd route is on.
+ * first bad variable: a malformed value, a provider half configured, no
+ * `AUTH_JWT_SECRET` while the signed-in Sentifyd route is on, or
+ * `NODE_ENV=production` with no provider configured at all.
  */
 export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   const parsed = schema.safeParse(raw);
@@ -72,6 +75,10 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   if (env.METRICS_PORT && env.METRICS_PORT === (env.PORT ?? 3000)) throw new EnvError('METRICS_PORT', 'must differ from PORT: metrics are never served on the public port');
   if (env.AVATAR_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');
+  }
+  // A production deployment that configures nothing is a mistake, never a token service with only 404s.
+  if (env.NODE_ENV === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {
+    throw new EnvError('NODE_ENV', `names no sandbox, so a provider is required: set ${GROUPS.map((group) => group.join(', ')).join(' or ')}`);
   }
   return env;
 }

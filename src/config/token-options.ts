@@ -8,7 +8,7 @@ import type { AppEnv } from './env.schema';
 /** What the example app's environment makes of the {@link TokenModuleOptions}. */
 export function tokenOptionsFromEnv(env: AppEnv, jwt: JwtService, overrides: Partial<TokenModuleOptions> = {}): TokenModuleOptions {
   return {
-    resolveUser: bearerUser(jwt),
+    resolveUser: bearerUser(jwt, { issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE }),
     publicUrl: env.PUBLIC_URL,
     miso: env.MISO_CLIENTID
       ? {

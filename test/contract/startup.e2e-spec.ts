@@ -43,6 +43,8 @@ describe('the built app (node dist/src/main.js)', () => {
       ['AVATAR_API_KEY without SENTIFYD_BACKEND', { AVATAR_API_KEY: API_KEY, AUTH_JWT_SECRET: JWT_SECRET }, /SENTIFYD_BACKEND/],
       ['Sentifyd without AUTH_JWT_SECRET', { AVATAR_API_KEY: API_KEY, SENTIFYD_BACKEND: 'http://127.0.0.1:9' }, /AUTH_JWT_SECRET/],
       ['the same in production', { NODE_ENV: 'production', AVATAR_API_KEY: API_KEY, SENTIFYD_BACKEND: 'http://127.0.0.1:9' }, /AUTH_JWT_SECRET/],
+      // Never a sandbox, nor a service of 404s, in production.
+      ['production with no provider at all', { NODE_ENV: 'production' }, /^Configuration error: NODE_ENV\b.*MISO_CLIENTID.*AVATAR_API_KEY/],
     ];
     const exited = new Map<string, AppProcess>();
 
@@ -70,14 +72,22 @@ describe('the built app (node dist/src/main.js)', () => {
     });
   });
 
-  it('never runs the sandbox in production: with nothing configured, both routes are 404', async () => {
-    const app = start({ NODE_ENV: 'production', PORT: '0' });
+  it('never runs the sandbox in production: with one provider configured, the other route is 404', async () => {
+    const app = start({ NODE_ENV: 'production', PORT: '0', MISO_CLIENTID: 'ctrl-app', MISO_CLIENTSECRET: SECRET, MISO_CONTROLLER_URL: 'http://127.0.0.1:9' });
     const url = (await app.waitFor(LISTENING, 30_000))[1].replace('localhost', '127.0.0.1');
     expect(app.stdout + app.stderr).not.toMatch(/sandbox/i);
-    for (const method of METHODS) {
-      expectProblem(await send(url, '/api/client-token', method), 404);
-      expectProblem(await send(url, '/request_tokens', method), 404);
-    }
+    for (const method of METHODS) expectProblem(await send(url, '/request_tokens', method), 404);
+  }, 45_000);
+
+  it.each([
+    ['true', true],
+    ['1', false],
+  ])('TRUST_PROXY=%s: a start-up warning naming it and suggesting a hop count: %s', async (value, warned) => {
+    const app = start({ PORT: '0', TRUST_PROXY: value });
+    await app.waitFor(LISTENING, 30_000);
+    const warning = (app.stdout + app.stderr).split('\n').filter((line) => /TRUST_PROXY/.test(line));
+    expect(warning).toHaveLength(warned ? 1 : 0);
+    if (warned) expect(warning[0]).toMatch(/WARN.*TRUST_PROXY=true.*hop count.*TRUST_PROXY=1/);
   }, 45_000);
 
   it('runs the sandbox with no environment at all, says so, and its curl lines work', async () => {

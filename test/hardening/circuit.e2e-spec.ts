@@ -2,7 +2,7 @@ import { expectProblem, MISO, SENTIFYD, startRig, type Rig } from './rig';
 import { eachPlatform } from '../support/platforms';
 
 /**
- * A provider's circuit: 5 failed requests in a row open it (each 2 upstream
+ * A circuit per grant scope (provider and audience; Miso's per provider): 5 failed requests in a row open it (each 2 upstream
  * calls: one retry); while open, requests answer 503 fast without a call;
  * after 10 s one probe goes through and the route recovers. The clock moves
  * 1.1 s between requests, so the cache's failure memo never answers for the upstream.
@@ -61,13 +61,38 @@ eachPlatform(() => {
       await fail(4, () => get('avtr_a'));
       sentifyd.mode = 'ok';
       rig.clock.advance(STEP_MS);
-      expect((await get('avtr_b')).status).toBe(200);
+      expect((await get('avtr_a')).status).toBe(200);
+      rig.clock.advance(2 * 60 * 60_000); // the grant expires: the next requests call the upstream again
       sentifyd.mode = 'fail';
-      await fail(4, () => get('avtr_c'));
+      await fail(4, () => get('avtr_a'));
       const before = sentifyd.count;
       rig.clock.advance(STEP_MS);
-      expectProblem(await get('avtr_c'), 502);
+      expectProblem(await get('avtr_a'), 502);
       expect(sentifyd.count).toBe(before + 2);
+    });
+
+    it("opens per avatar: a user asking for five broken avatars opens only theirs; another avatar still gets 200", async () => {
+      const sentifyd = rig.upstreams.sentifyd;
+      const broken = ['avtr_b1', 'avtr_b2', 'avtr_b3', 'avtr_b4', 'avtr_b5'];
+      for (const id of broken) sentifyd.brokenAvatarIds.add(id);
+      const get = (avatar: string, user: string) => rig.client.get(`${SENTIFYD}?avatar_id=${avatar}`, rig.auth(user));
+      for (let round = 0; round < 5; round++) {
+        for (const id of broken) {
+          rig.clock.advance(STEP_MS);
+          expectProblem(await get(id, 'mallory'), 502);
+        }
+      }
+      rig.clock.advance(STEP_MS);
+      const calls = sentifyd.count;
+      for (const id of broken) {
+        const reply = await get(id, 'mallory');
+        expectProblem(reply, 503);
+        expect(reply.body.error).toBe('upstream_circuit_open');
+      }
+      expect(sentifyd.count).toBe(calls);
+      expect((await get('avtr_healthy', 'alice')).status).toBe(200);
+      expect((await rig.client.get(SENTIFYD, rig.auth('alice'))).status).toBe(200);
+      expect((await get('avtr_other', 'mallory')).status).toBe(200);
     });
 
     it('a failed probe re-opens the circuit at once; circuits are per provider', async () => {

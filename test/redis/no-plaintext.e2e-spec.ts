@@ -191,7 +191,7 @@ describe('nothing in Redis is a credential in plain text', () => {
     const forever: string[] = [];
     for (const key of keys) {
       if ((await raw.pttl(key)) === -1) forever.push(key);
-      if (key.startsWith(`${prefix}grant:`) && sealer.open(values.get(key)?.[0] ?? '')?.includes('"accessToken"')) opened++;
+      if (key.startsWith(`${prefix}grant:`) && sealer.open(values.get(key)?.[0] ?? '', key.slice(prefix.length))?.includes('"accessToken"')) opened++;
     }
     console.log(`[figures] no-plaintext scan: ${keys.length} keys (${[...types].map(([t, n]) => `${n} ${t}`).join(', ')}), kinds ${[...kinds].join(', ')}; ${secrets.length} values checked`);
     expect(leaks).toEqual([]);

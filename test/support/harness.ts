@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createApp } from '../../src/app.factory';
 import { startMisoSimulator, type MisoSimulatorOptions } from 'nestjs-token-broker/testing';
 import { startSentifydSimulator, type SentifydSimulatorOptions } from 'nestjs-token-broker/testing';
-import type { UpstreamSimulator } from 'nestjs-token-broker/testing';
+import type { SentifydSimulator, UpstreamSimulator } from 'nestjs-token-broker/testing';
 import { CaptureLogger } from './capture-logger';
 import { currentPlatform } from './platforms';
 
@@ -20,7 +20,7 @@ export interface TestSecrets {
 /** Real upstream simulators on loopback, and the environment that points the app at them. */
 export interface Upstreams {
   miso: UpstreamSimulator;
-  sentifyd: UpstreamSimulator & { issuedRefreshTokens: Set<string> };
+  sentifyd: SentifydSimulator;
   secrets: TestSecrets;
   /** A full environment for the example app: both providers on, rate limit off. */
   env: Record<string, string>;

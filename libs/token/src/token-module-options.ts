@@ -57,9 +57,9 @@ export interface TokenModuleOptions {
   resolveUser?: (request: unknown) => TokenUser | undefined;
   /** Rate limits of the mounted routes. */
   rateLimit?: TokenRateLimitOptions;
-  /** Upstream call timeout. Default 5000 ms. */
+  /** Deadline of a whole upstream exchange: the first attempt, the back-off and any retry. Default 5000 ms. */
   upstreamTimeoutMs?: number;
-  /** Consecutive upstream failures that open a provider's circuit. Default 5. */
+  /** Consecutive upstream failures that open a circuit (one per provider and audience). Default 5. */
   circuitThreshold?: number;
   /** How long an open circuit fails fast before letting one call through. Default 10 000 ms. */
   circuitResetMs?: number;
@@ -67,11 +67,11 @@ export interface TokenModuleOptions {
   expiry?: Partial<ExpiryPolicy>;
   /** Lifetime of a refresh handle that is never used. Default 24 h. */
   refreshHandleTtlMs?: number;
-  /** How long a rotated handle keeps working, for concurrent tabs. Default 10 000 ms. */
+  /** How long a rotated handle answers again with its one successor (concurrent tabs); after it, a use revokes the chain. Default 10 000 ms. */
   refreshGraceMs?: number;
   /** Time source; tests pass one they can move. Default the system clock. */
   clock?: Clock;
-  /** Live refresh chains kept per user and provider; an issue beyond it retires the oldest. Default 10. */
+  /** Live refresh chains kept per user and provider; an issue beyond it retires the least recently used. Default 10. */
   maxRefreshChains?: number;
   /** Log one structured line per token request. Default true. */
   logRequests?: boolean;

@@ -8,8 +8,9 @@ import { asProblem } from './errors/as-problem';
 import { TokenProblem } from './errors/token-problem';
 import type { TokenProvider, TokenRequest, UpstreamGrant } from './providers/token-provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
-import { RefreshHandles } from './handles/refresh-handles';
+import { invalidRefreshToken, RefreshHandles } from './handles/refresh-handles';
 import { UpstreamError } from './errors/upstream-error';
+import { inCircuitScope } from './upstream/circuit-scope';
 
 /** A token answer: the body for the browser, and how the grant was found (for logs). */
 export interface TokenAnswer {
@@ -81,7 +82,10 @@ export class TokenService {
       if (!provider.issuesRefreshHandles) throw new TokenProblem(400, 'invalid_request', 'This provider takes no refresh token.');
       if (!user) throw unauthorized();
       const redemption = await this.handles.redeem(handle, user.id, provider.name);
-      return this.answer(provider, { ...request, audience: redemption.binding.audience }, redemption.spend);
+      const audience = redemption.binding.audience;
+      // The allow-list may have changed since the handle was minted, or the record was planted: check it again.
+      if (!audienceStillAllowed(provider, audience)) throw invalidRefreshToken();
+      return this.answer(provider, { ...request, audience }, redemption.spend);
     });
   }
 
@@ -120,7 +124,12 @@ export class TokenService {
     return (previous) => this.load(provider, request, previous?.refreshToken);
   }
 
-  private async load(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
+  /** Fetches or renews a grant, under the circuit of its provider and audience (one avatar's failures never refuse another). */
+  private load(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
+    return inCircuitScope(request.audience, () => this.loadOnce(provider, request, refreshToken));
+  }
+
+  private async loadOnce(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
     if (!refreshToken || !provider.refreshGrant) return provider.fetchGrant(request);
     try {
       return await provider.refreshGrant(refreshToken, request);
@@ -129,6 +138,15 @@ export class TokenService {
       if (error instanceof UpstreamError && error.failure === 'rejected') return provider.fetchGrant(request);
       throw error;
     }
+  }
+}
+
+function audienceStillAllowed(provider: TokenProvider, audience: string | undefined): boolean {
+  if (!provider.checkAudience) return audience === undefined;
+  try {
+    return provider.checkAudience(audience) === audience;
+  } catch {
+    return false;
   }
 }
 

@@ -48,8 +48,8 @@ export class GrantCache {
     @Inject(Sealer) sealer: Sealer,
     @Inject(TOKEN_SETTINGS) settings: TokenSettings,
   ) {
-    // A holder may take a timeout, a retry and another timeout: wait a little longer than that.
-    const lockWaitMs = settings.upstreamTimeoutMs * 2 + 2_000;
+    // A holder's upstream exchange, retry included, ends within one deadline: wait that plus room for store round trips.
+    const lockWaitMs = settings.upstreamTimeoutMs + 2_000;
     this.shared = new SharedGrants(store, clock, sealer, settings.expiry, lockWaitMs);
   }
 

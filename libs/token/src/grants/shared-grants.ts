@@ -96,17 +96,21 @@ export class SharedGrants {
       ...deadlines(upstream.expiresIn, this.clock.now(), this.policy),
     });
     const ttl = Math.max(1, grant.expiresAt - this.clock.now()) + STALE_KEEP_MS;
-    await viaStore(this.store.set(`grant:${key}`, this.sealer.seal(JSON.stringify(grant)), ttl));
+    const storeKey = `grant:${key}`;
+    await viaStore(this.store.set(storeKey, this.sealer.seal(JSON.stringify(grant), storeKey), ttl));
     return { grant, source: 'upstream', upstreamMs };
   }
 
   private async read(key: string): Promise<CachedGrant | undefined> {
-    const sealed = await viaStore(this.store.get(`grant:${key}`));
+    const storeKey = `grant:${key}`;
+    const sealed = await viaStore(this.store.get(storeKey));
     if (sealed === undefined) return undefined;
-    const plain = this.sealer.open(sealed);
+    const plain = this.sealer.open(sealed, storeKey);
     if (plain === undefined) {
-      // Sealed under another key: instances sharing a store disagree on storeKey. Treated as a miss.
-      if (!this.warnedUnopenable) this.logger.warn('a stored grant could not be opened: instances sharing a store must share storeKey');
+      // Sealed under another storeKey, tampered with, or moved here from another key: a miss, never served.
+      if (!this.warnedUnopenable) {
+        this.logger.warn('a stored grant could not be opened (instances sharing a store must share storeKey; or it was moved or altered): treated as a miss');
+      }
       this.warnedUnopenable = true;
       return undefined;
     }

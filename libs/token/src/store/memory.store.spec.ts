@@ -78,6 +78,16 @@ describe('MemoryTokenStore', () => {
     expect((await store.increment('rate:b', 60_000)).hits).toBe(1);
   });
 
+  it('enlist moves a member to the newest end, keeps the newest max, answers what it dropped, and expires', async () => {
+    const { store, clock } = setup();
+    for (const m of ['a', 'b', 'c']) expect(await store.enlist('l', m, 3, 1_000)).toEqual([]);
+    expect(await store.enlist('l', 'a', 3, 1_000)).toEqual([]);
+    expect(await store.enlist('l', 'd', 3, 1_000)).toEqual(['b']);
+    expect(await store.enlist('l', 'e', 2, 1_000)).toEqual(['c', 'a']);
+    clock.advance(1_000);
+    expect(await store.enlist('l', 'f', 2, 1_000)).toEqual([]);
+  });
+
   it('evicts the oldest-written entry once maxEntries is reached', async () => {
     const { store } = setup(3);
     await store.set('a', '1', 60_000);

@@ -82,6 +82,14 @@ export class MemoryTokenStore implements TokenStore {
   /** Always answers: it lives in this process. */
   async ping(): Promise<void> {}
 
+  async enlist(key: string, member: string, max: number, ttlMs: number): Promise<string[]> {
+    const members = (JSON.parse(this.live(key)?.value ?? '[]') as string[]).filter((m) => m !== member);
+    members.push(member);
+    const dropped = members.splice(0, Math.max(0, members.length - max));
+    this.write(key, JSON.stringify(members), ttlMs);
+    return dropped;
+  }
+
   async close(): Promise<void> {
     this.entries.clear();
   }

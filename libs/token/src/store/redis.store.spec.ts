@@ -193,6 +193,28 @@ describe('RedisTokenStore (real Redis)', () => {
     });
   });
 
+  describe('enlist (capped list, newest last)', () => {
+    it('adds, moves a member to the newest end, drops the oldest beyond max, sets the TTL', async () => {
+      const key = k('chains');
+      for (const m of ['a', 'b', 'c']) expect(await store.enlist(key, m, 3, 60_000)).toEqual([]);
+      expect(await store.enlist(key, 'a', 3, 60_000)).toEqual([]); // moved, not added
+      expect(await raw.lrange(prefix + key, 0, -1)).toEqual(['b', 'c', 'a']);
+      expect(await store.enlist(key, 'd', 3, 30_000)).toEqual(['b']);
+      expect(await raw.lrange(prefix + key, 0, -1)).toEqual(['c', 'a', 'd']);
+      const left = await raw.pttl(prefix + key);
+      expect(left).toBeGreaterThan(29_000);
+      expect(left).toBeLessThanOrEqual(30_000);
+    });
+
+    it('keeps exactly max members under concurrent adds, dropping each extra once', async () => {
+      const key = k('chains');
+      const dropped = (await Promise.all(Array.from({ length: 25 }, (_, i) => store.enlist(key, `m${i}`, 10, 60_000)))).flat();
+      expect(await raw.llen(prefix + key)).toBe(10);
+      expect(new Set(dropped).size).toBe(15);
+      expect(dropped).toHaveLength(15);
+    });
+  });
+
   describe('prefixes', () => {
     it('keeps stores with different prefixes apart', async () => {
       const other = new RedisTokenStore(client, { prefix: `${prefix}other:` });

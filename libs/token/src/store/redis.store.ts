@@ -123,6 +123,11 @@ export class RedisTokenStore implements TokenStore {
     await this.run(() => this.redis.ping());
   }
 
+  async enlist(key: string, member: string, max: number, ttlMs: number): Promise<string[]> {
+    const px = ttl(ttlMs);
+    return this.run(() => this.redis.tokenEnlist(this.prefix + key, member, Math.max(1, Math.floor(max)), px));
+  }
+
   /** Quits the client when the store owns it, and resolves once it has ended; a given client stays open. */
   close(): Promise<void> {
     if (!this.ownsClient) return Promise.resolve();

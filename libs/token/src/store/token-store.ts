@@ -30,6 +30,13 @@ export interface TokenStore {
    * checks). Optional: a store without it is checked with a `get`.
    */
   ping?(): Promise<void>;
+
+  /**
+   * Moves `member` to the newest end of the list under `key` (adding it when
+   * absent), keeps only the newest `max` members, sets the list's TTL to
+   * `ttlMs`, and answers the members it dropped, oldest first. Atomic.
+   */
+  enlist(key: string, member: string, max: number, ttlMs: number): Promise<string[]>;
   /** Releases connections and timers. Called by the module on shutdown. */
   close?(): Promise<void>;
 }

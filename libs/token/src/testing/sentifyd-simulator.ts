@@ -10,15 +10,24 @@ export interface SentifydSimulatorOptions {
   camelCase?: boolean;
 }
 
+/** The stand-in Sentifyd backend, with what tests inspect or change. */
+export type SentifydSimulator = UpstreamSimulator & {
+  /** Refresh tokens it issued and that are still good. */
+  issuedRefreshTokens: Set<string>;
+  /** Avatar ids whose logins fail with 500 (while the mode is `ok`): one broken avatar among healthy ones. */
+  brokenAvatarIds: Set<string>;
+};
+
 /**
  * A stand-in Sentifyd backend: `POST /api/login` with the API key answers
  * avatar tokens; `POST /api/refresh` takes a refresh token it issued.
  * Refresh tokens it issued are kept in {@link issuedRefreshTokens} so tests can
  * check that none ever reaches a browser.
  */
-export async function startSentifydSimulator(options: SentifydSimulatorOptions): Promise<UpstreamSimulator & { issuedRefreshTokens: Set<string> }> {
+export async function startSentifydSimulator(options: SentifydSimulatorOptions): Promise<SentifydSimulator> {
   const issued = new Set<string>();
-  const simulator = new UpstreamSimulator((call, n) => {
+  const broken = new Set<string>();
+  const simulator: UpstreamSimulator = new UpstreamSimulator((call, n) => {
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(call.body || '{}');
@@ -27,6 +36,7 @@ export async function startSentifydSimulator(options: SentifydSimulatorOptions):
     }
     if (call.path === '/api/login') {
       if (body.avatar_api_key !== options.apiKey) return { status: 401, body: { error: 'invalid_api_key' } };
+      if (typeof body.avatar_id === 'string' && broken.has(body.avatar_id)) return { status: 500, body: { error: simulator.errorBody } };
     } else if (call.path === '/api/refresh') {
       if (typeof body.refresh_token !== 'string' || !issued.has(body.refresh_token)) return { status: 401, body: { error: 'invalid_grant' } };
       issued.delete(body.refresh_token); // single use, like the refresh tokens that broke other BFFs
@@ -48,5 +58,5 @@ export async function startSentifydSimulator(options: SentifydSimulatorOptions):
     };
   });
   await simulator.start();
-  return Object.assign(simulator, { issuedRefreshTokens: issued });
+  return Object.assign(simulator, { issuedRefreshTokens: issued, brokenAvatarIds: broken });
 }

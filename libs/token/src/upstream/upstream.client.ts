@@ -6,16 +6,23 @@ import { firstValueFrom } from 'rxjs';
 import { TokenMetrics } from '../metrics/token-metrics';
 import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 import { CircuitBreaker } from './circuit-breaker';
+import { circuitAudience } from './circuit-scope';
 import { UpstreamError, type UpstreamFailure } from '../errors/upstream-error';
 
 const MAX_BODY_BYTES = 64 * 1024;
+/** Circuits kept at most; audiences come from requests, so the map must not grow without bound. */
+const MAX_CIRCUITS = 10_000;
+/** A retry with less time left than this could not get an answer in time: not worth making. */
+const MIN_RETRY_MS = 100;
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
 
 /**
- * The one way the library calls an upstream: a POST with a timeout, one
- * jittered retry on network errors and 5xx (never on 4xx), a circuit per
- * provider, and every failure turned into an {@link UpstreamError} that holds
- * no header, body or URL. Custom providers should use it too.
+ * The one way the library calls an upstream: a POST under one deadline
+ * (`upstreamTimeoutMs`) that bounds the whole exchange, one jittered retry on
+ * network errors and 5xx (never on 4xx) made only with the time the deadline
+ * has left, a circuit per grant scope, and every failure turned into an
+ * {@link UpstreamError} that holds no header, body or URL. Custom providers
+ * should use it too.
  *
  * @example
  * const body = await upstream.postJson('weather', `${base}/token`, { key: apiKey.reveal() });
@@ -38,12 +45,12 @@ export class UpstreamClient {
    * @throws UpstreamError
    */
   async postJson(provider: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
-    const circuit = this.circuit(provider);
+    const circuit = this.circuit(provider, circuitAudience());
     this.metrics?.watchCircuit(provider, circuit);
     if (!circuit.tryEnter()) throw new UpstreamError(provider, 'circuit_open');
     try {
       // Each HTTP attempt is measured (a retry is a second upstream request); a refusal by the circuit is none.
-      const result = await this.withRetry(() => this.measured(provider, () => this.postOnce(provider, url, body, headers)));
+      const result = await this.withRetry((timeoutMs) => this.measured(provider, () => this.postOnce(provider, url, body, headers, timeoutMs)));
       circuit.succeeded();
       return result;
     } catch (error) {
@@ -54,24 +61,40 @@ export class UpstreamClient {
     }
   }
 
-  /** The circuit of `provider` (created closed on first use). */
-  circuit(provider: string): CircuitBreaker {
-    let circuit = this.circuits.get(provider);
+  /**
+   * The circuit of `provider` for `audience` (the grant's scope; none for an
+   * application-scope provider), created closed on first use. When the map is
+   * full the oldest circuit is forgotten: at worst it lets one failing call through.
+   */
+  circuit(provider: string, audience?: string): CircuitBreaker {
+    const key = audience === undefined ? provider : `${provider}|a:${encodeURIComponent(audience)}`;
+    let circuit = this.circuits.get(key);
     if (!circuit) {
+      if (this.circuits.size >= MAX_CIRCUITS) this.circuits.delete(this.circuits.keys().next().value as string);
       circuit = new CircuitBreaker(this.settings.circuitThreshold, this.settings.circuitResetMs, this.settings.clock);
-      this.circuits.set(provider, circuit);
+      this.circuits.set(key, circuit);
     }
     return circuit;
   }
 
-  /** Runs `call`, and once more after a short random pause when it failed in a retryable way. */
-  protected async withRetry<T>(call: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `call` with the whole deadline, and once more after a short random
+   * pause when it failed in a retryable way and enough of the deadline is left
+   * (the retry gets only what is left). A timed-out first attempt has used the
+   * deadline up, so a hung upstream costs one deadline, never two.
+   */
+  protected async withRetry<T>(call: (timeoutMs: number) => Promise<T>): Promise<T> {
+    // Wall-clock on purpose: sockets time out in real time, whatever the injected clock says.
+    const deadline = performance.now() + this.timeoutMs;
     try {
-      return await call();
+      return await call(this.timeoutMs);
     } catch (error) {
       if (!(error instanceof UpstreamError) || !error.retryable) throw error;
-      await sleep(50 + Math.random() * 150);
-      return call();
+      const pause = 50 + Math.random() * 150;
+      const left = deadline - performance.now() - pause;
+      if (left < MIN_RETRY_MS) throw error;
+      await sleep(pause);
+      return call(Math.floor(left));
     }
   }
 
@@ -79,14 +102,15 @@ export class UpstreamClient {
     return this.metrics ? this.metrics.measureUpstream(provider, call) : call();
   }
 
-  private async postOnce(provider: string, url: string, body: unknown, headers: Record<string, string>): Promise<unknown> {
+  private async postOnce(provider: string, url: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
     let response: AxiosResponse<string>;
     try {
       response = await firstValueFrom(
         this.http.post<string>(url, body === undefined ? undefined : JSON.stringify(body), {
           headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
-          timeout: this.timeoutMs,
-          signal: AbortSignal.timeout(this.timeoutMs + 100),
+          timeout: timeoutMs,
+          // A second guard, should axios' own timer not fire (a body that trickles in).
+          signal: AbortSignal.timeout(timeoutMs + 50),
           responseType: 'text',
           transformResponse: (raw: string) => raw,
           validateStatus: () => true,
