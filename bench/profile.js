@@ -13,10 +13,11 @@ const ROOT = path.resolve(__dirname, '..');
 function area(url, functionName) {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const file = url.replace(/^file:\/\//, '');
+  // The library is a workspace package: Node loads it by its real path, libs/token/dist.
+  if (file.includes('/libs/token/dist/') || file.includes('/node_modules/nestjs-token-broker/')) return 'token library (libs/token/dist)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
   if (pkg) return pkg[1];
   if (file.startsWith('node:')) return 'node (internals)';
-  if (file.includes('/dist/libs/')) return 'token library (dist/libs)';
   if (file.includes('/dist/src/')) return 'example app (dist/src)';
   if (file.includes('/bench/')) return 'bench';
   return file;

@@ -7,18 +7,20 @@
  *                     [--pipelining 1] [--bursts 100,1000,5000] [--handles 100000]
  *                     [--log discard|console] [--app-store memory|redis] [--redis-url redis://127.0.0.1:6379]
  *                     [--no-load] [--no-burst] [--no-redis] [--no-memory] [--profile] [--json out.json]
- *                     [--candidate /path/to/another/dist]
+ *                     [--candidate /path/to/another/checkout]
  *
- * --candidate runs a second build of the app (e.g. a copy of the repo with a
- * library patch, built with nest build) as one more target in every round, so a
- * patch is measured side by side with the current code.
+ * --candidate runs a second build of the app (another checkout of the repo with
+ * a library patch, its node_modules installed and `npm run build` done there) as
+ * one more target in every round, so a patch is measured side by side with the
+ * current code.
  *
  * --profile writes CPU profiles of the app and of bare Nest during the counted
  * runs to bench/profiles/ and prints where the time goes (node bench/profile.js
  * <file> summarises one).
  *
  * Environment: BENCH_ROUNDS, BENCH_DURATION, BENCH_CONNECTIONS, BENCH_REDIS_URL.
- * Needs the built app (dist/); `npm run bench` builds it first. Everything
+ * Needs the built app (dist/src) and library (libs/token/dist); `npm run bench`
+ * builds both first. Everything
  * listens on 127.0.0.1 and every child process is stopped at the end. Exits 1
  * when a correctness check fails (a warm app calling the upstream, a burst
  * making other than one upstream call, failed requests); a missed speed target

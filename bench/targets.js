@@ -9,23 +9,43 @@
  * parent may make over IPC (upstream call counts, upstream delay).
  */
 const http = require('node:http');
+const fs = require('node:fs');
 const path = require('node:path');
+const { createRequire } = require('node:module');
 const { randomBytes } = require('node:crypto');
 
-// BENCH_DIST lets `--candidate <dist>` run a patched build beside the current one.
-const DIST = path.resolve(process.env.BENCH_DIST || path.join(__dirname, '..', 'dist'));
+// BENCH_ROOT lets `--candidate <checkout>` run a patched build beside the current one: the
+// app from <root>/dist/src, the library as that checkout resolves `nestjs-token-broker`
+// (its workspace link to <root>/libs/token, built to libs/token/dist).
+const ROOT = path.resolve(process.env.BENCH_ROOT || path.join(__dirname, '..'));
+const requireFromRoot = createRequire(path.join(ROOT, 'package.json'));
 
-/** Requires a module of the built app; says how to build it when dist is missing. */
-function fromDist(relative) {
-  const file = path.join(DIST, relative);
+/** Requires `specifier` as the checkout at ROOT resolves it; says how to build when a file is missing. */
+function fromRoot(specifier) {
   try {
-    return require(file);
+    return requireFromRoot(specifier);
   } catch (error) {
-    if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(file)) {
-      throw new Error(`${file} is missing: build the app first (npx nest build, or npm run bench)`);
+    if (error && error.code === 'MODULE_NOT_FOUND' && /dist[\\/]/.test(String(error.message))) {
+      throw new Error(`${specifier} (from ${ROOT}): a built file is missing: run npm run build (npm run bench builds first)\n${error.message}`);
     }
     throw error;
   }
+}
+
+/** A module of the built example app (dist/src/...). */
+const fromDist = (relative) => fromRoot(`./${path.posix.join('dist', relative)}`);
+
+/** The built library, by its package name: '' for the main entry, '/redis', '/testing'. */
+const library = (entry = '') => fromRoot(`nestjs-token-broker${entry}`);
+
+/**
+ * A file inside the built library that its package exports do not expose
+ * (RefreshHandles, for the memory figure). Required by its real path, so it is
+ * the same module instance the app loaded through the package.
+ */
+function libraryFile(relative) {
+  const root = path.dirname(fs.realpathSync(requireFromRoot.resolve('nestjs-token-broker/package.json')));
+  return fromRoot(path.join(root, 'dist', relative));
 }
 
 /** A Nest logger that drops every line: the request log line is still built, only not written. */
@@ -38,8 +58,7 @@ const DISCARD_LOGGER = Object.freeze({
  * the app, and a second Sentifyd answering after 100 ms for the reference route.
  */
 async function upstreams() {
-  const { startMisoSimulator } = fromDist('src/sandbox/miso-simulator.js');
-  const { startSentifydSimulator } = fromDist('src/sandbox/sentifyd-simulator.js');
+  const { startMisoSimulator, startSentifydSimulator } = library('/testing');
   const clientSecret = randomBytes(24).toString('base64url');
   const apiKey = randomBytes(24).toString('base64url');
   const sims = {
@@ -78,7 +97,8 @@ async function upstreams() {
  */
 async function app(options) {
   const { createApp } = fromDist('src/app.factory.js');
-  const { MemoryTokenStore, RedisTokenStore } = fromDist('libs/token/src/index.js');
+  const { MemoryTokenStore } = library();
+  const { RedisTokenStore } = library('/redis');
   const store = counted(
     options.redis ? RedisTokenStore.fromUrl(options.redis.url, { prefix: options.redis.prefix }) : new MemoryTokenStore(),
   );
@@ -200,4 +220,4 @@ async function listenServer(server) {
   return { url: `http://127.0.0.1:${server.address().port}`, ops: {}, close };
 }
 
-module.exports = { targets: { upstreams, app, bare, raw, reference }, fromDist, DISCARD_LOGGER };
+module.exports = { targets: { upstreams, app, bare, raw, reference }, fromDist, library, libraryFile, ROOT, DISCARD_LOGGER };

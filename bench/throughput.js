@@ -36,7 +36,7 @@ async function loadBench(config, upstreams, failures, progress) {
     startHost('bare', { path: MISO_PATH }),
     startHost('raw', { path: MISO_PATH }),
     startHost('reference', { upstream: upstreams.info.referenceUpstream, apiKey: upstreams.info.apiKey }),
-    config.candidate && startHost('app', { ...appOptions, redis: redis && { url: config.redisUrl, prefix: `${prefix}candidate:` } }, { env: { BENCH_DIST: config.candidate } }),
+    config.candidate && startHost('app', { ...appOptions, redis: redis && { url: config.redisUrl, prefix: `${prefix}candidate:` } }, { env: { BENCH_ROOT: config.candidate } }),
   ]);
   const hosts = [app, bare, raw, reference, candidate].filter(Boolean);
   try {
