@@ -89,7 +89,8 @@ async function upstreams() {
 }
 
 /**
- * The example app through its own factory (`createApp`), as `main.ts` starts it.
+ * The example app through its own factory (`createApp`), as `main.ts` starts it:
+ * on Fastify, or on Express with `HTTP_ADAPTER=express` in `env`.
  * options: env; log 'discard' (default) or 'console' (Nest's ConsoleLogger, to
  * this process's stdout, which the parent points at /dev/null); redis
  * { url, prefix } for a RedisTokenStore, else the in-memory store; storeKey.
@@ -129,9 +130,14 @@ function counted(inner) {
   return counter;
 }
 
+/** The headers every token answer carries (the library's TOKEN_HEADERS), for bare Nest and raw node:http. */
+const TOKEN_HEADERS = Object.freeze({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+
 /**
- * A bare Nest app on the same Express adapter: one GET route returning a fixed
- * JSON body (the app's own answer, handed over with the `body` op).
+ * A bare Nest app on `options.platform` ('fastify' or 'express'), set up as
+ * the example app sets up that platform: one controller with one GET route
+ * returning a fixed JSON body (the app's own answer, handed over with the
+ * `body` op) with the token headers from `@Header`.
  */
 async function bare(options) {
   const { Controller, Get, Header, Module } = require('@nestjs/common');
@@ -143,15 +149,22 @@ async function bare(options) {
     }
   }
   const proto = BareController.prototype;
-  // What `@Get() @Header(...) @Header(...) get()` compiles to.
-  Reflect.decorate([Get(), Header('Cache-Control', 'no-store'), Header('Pragma', 'no-cache')], proto, 'get', Object.getOwnPropertyDescriptor(proto, 'get'));
+  // What `@Get() @Header(...) x3 get()` compiles to.
+  const headers = Object.entries(TOKEN_HEADERS).map(([name, value]) => Header(name, value));
+  Reflect.decorate([Get(), ...headers], proto, 'get', Object.getOwnPropertyDescriptor(proto, 'get'));
   Controller(options.path)(BareController);
   class BareModule {}
   Module({ controllers: [BareController] })(BareModule);
-  const nest = await NestFactory.create(BareModule, { logger: false });
-  // The same two Express settings the example app makes, so the ratio measures the library.
-  nest.set('etag', false);
-  nest.disable('x-powered-by');
+  let nest;
+  if (options.platform === 'express') {
+    nest = await NestFactory.create(BareModule, { logger: false });
+    // The same two Express settings the example app makes, so the ratio measures the library.
+    nest.set('etag', false);
+    nest.disable('x-powered-by');
+  } else {
+    const { FastifyAdapter } = require('@nestjs/platform-fastify');
+    nest = await NestFactory.create(BareModule, new FastifyAdapter(), { logger: false });
+  }
   return { ...(await listenNest(nest)), ops: { body: (next) => void (body = next) } };
 }
 
@@ -167,8 +180,7 @@ async function raw(options) {
     response.writeHead(200, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(json),
-      'Cache-Control': 'no-store',
-      Pragma: 'no-cache',
+      ...TOKEN_HEADERS,
     });
     response.end(json);
   });
