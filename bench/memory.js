@@ -39,9 +39,10 @@ function settle() {
 
 /** Child side. */
 async function child(count) {
-  const { fromDist, DISCARD_LOGGER } = require('./targets');
+  const { fromDist, library, libraryFile, DISCARD_LOGGER } = require('./targets');
   const { createApp } = fromDist('src/app.factory.js');
-  const { RefreshHandles, TokenStore } = fromDist('libs/token/src/index.js');
+  const { TokenStore } = library();
+  const { RefreshHandles } = libraryFile('handles/refresh-handles.js');
   const env = {
     NODE_ENV: 'production',
     AVATAR_API_KEY: randomBytes(24).toString('base64url'),

@@ -1,7 +1,8 @@
 'use strict';
 /**
  * Summarises a V8 .cpuprofile (node --cpu-prof): top functions by self time,
- * and self time per area (library, example app, Nest, Express, Node, GC).
+ * self time per area (library, example app, Nest, Fastify/Express, Node, GC),
+ * and the library's and example app's own frames.
  *   node bench/profile.js <file.cpuprofile> [top]
  */
 const fs = require('node:fs');
@@ -13,10 +14,11 @@ const ROOT = path.resolve(__dirname, '..');
 function area(url, functionName) {
   if (!url) return functionName.startsWith('(') ? functionName : '(native)';
   const file = url.replace(/^file:\/\//, '');
+  // The library is a workspace package: Node loads it by its real path, libs/token/dist.
+  if (file.includes('/libs/token/dist/') || file.includes('/node_modules/nestjs-token-broker/')) return 'token library (libs/token/dist)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
   if (pkg) return pkg[1];
   if (file.startsWith('node:')) return 'node (internals)';
-  if (file.includes('/dist/libs/')) return 'token library (dist/libs)';
   if (file.includes('/dist/src/')) return 'example app (dist/src)';
   if (file.includes('/bench/')) return 'bench';
   return file;
@@ -65,10 +67,25 @@ function format(summary, top = 25) {
   return lines;
 }
 
+/** The areas that are ours: what tuning the hot path can change. */
+const OURS = new Set(['token library (libs/token/dist)', 'example app (dist/src)']);
+
+/** Lines: the library's and the example app's own frames by self time, in µs per request when `requests` is given. */
+function ours(summary, requests, top = 15) {
+  const frames = summary.byFunction.filter((f) => OURS.has(f.area));
+  const total = frames.reduce((sum, f) => sum + f.ms, 0);
+  const perRequest = (ms) => (requests ? `${((1000 * ms) / requests).toFixed(2).padStart(6)} us/req` : '');
+  const pct = (ms) => `${((100 * ms) / summary.total).toFixed(1).padStart(5)}%`;
+  const lines = [`library and example app frames by self time (together ${pct(total).trim()} of busy time${requests ? `, ${((1000 * total) / requests).toFixed(1)} us per request` : ''}):`];
+  for (const f of frames.slice(0, top)) lines.push(`  ${pct(f.ms)} ${perRequest(f.ms)}  ${f.name.padEnd(30)} ${f.where}`);
+  return lines;
+}
+
 /**
  * Lines comparing profiled targets: CPU microseconds per request by area
  * (busy time over the requests served while profiling), then the first
- * target's top functions. `files` is { name: file }, `targets` the load summary.
+ * target's top functions and its library/app frames. `files` is { name: file },
+ * `targets` { name: { requests } }.
  */
 function compare(files, targets, top = 20) {
   const names = Object.keys(files);
@@ -77,7 +94,8 @@ function compare(files, targets, top = 20) {
   const areas = [...new Set(names.flatMap((name) => summaries[name].byArea.map((a) => a.area)))];
   const msOf = (name, areaName) => summaries[name].byArea.find((a) => a.area === areaName)?.ms ?? 0;
   areas.sort((a, b) => msOf(names[0], b) - msOf(names[0], a));
-  const row = (label, values) => `  ${label.padEnd(28)}${values.map((v) => v.padStart(12)).join('')}`;
+  const width = Math.max(12, ...names.map((n) => n.length + 2));
+  const row = (label, values) => `  ${label.padEnd(32)}${values.map((v) => v.padStart(width)).join('')}`;
   const lines = [
     `CPU profile of the counted runs (${names.map((n) => path.relative(process.cwd(), files[n])).join(', ')})`,
     '',
@@ -86,6 +104,7 @@ function compare(files, targets, top = 20) {
   ];
   for (const areaName of areas.slice(0, 16)) lines.push(row(areaName, names.map((n) => perRequest(n, msOf(n, areaName)).toFixed(1))));
   lines.push('', `${names[0]}:`, ...format(summaries[names[0]], top).slice(2));
+  lines.push('', ...ours(summaries[names[0]], targets[names[0]].requests));
   return lines;
 }
 
@@ -99,7 +118,8 @@ if (require.main === module) {
     process.stderr.write('usage: node bench/profile.js <file.cpuprofile> [top]\n');
     process.exit(2);
   }
-  process.stdout.write(`${format(summariseFile(file), Number(top) || 25).join('\n')}\n`);
+  const summary = summariseFile(file);
+  process.stdout.write(`${[...format(summary, Number(top) || 25), '', ...ours(summary)].join('\n')}\n`);
 }
 
-module.exports = { summarise, summariseFile, format, compare };
+module.exports = { summarise, summariseFile, format, compare, ours };

@@ -9,23 +9,43 @@
  * parent may make over IPC (upstream call counts, upstream delay).
  */
 const http = require('node:http');
+const fs = require('node:fs');
 const path = require('node:path');
+const { createRequire } = require('node:module');
 const { randomBytes } = require('node:crypto');
 
-// BENCH_DIST lets `--candidate <dist>` run a patched build beside the current one.
-const DIST = path.resolve(process.env.BENCH_DIST || path.join(__dirname, '..', 'dist'));
+// BENCH_ROOT lets `--candidate <checkout>` run a patched build beside the current one: the
+// app from <root>/dist/src, the library as that checkout resolves `nestjs-token-broker`
+// (its workspace link to <root>/libs/token, built to libs/token/dist).
+const ROOT = path.resolve(process.env.BENCH_ROOT || path.join(__dirname, '..'));
+const requireFromRoot = createRequire(path.join(ROOT, 'package.json'));
 
-/** Requires a module of the built app; says how to build it when dist is missing. */
-function fromDist(relative) {
-  const file = path.join(DIST, relative);
+/** Requires `specifier` as the checkout at ROOT resolves it; says how to build when a file is missing. */
+function fromRoot(specifier) {
   try {
-    return require(file);
+    return requireFromRoot(specifier);
   } catch (error) {
-    if (error && error.code === 'MODULE_NOT_FOUND' && String(error.message).includes(file)) {
-      throw new Error(`${file} is missing: build the app first (npx nest build, or npm run bench)`);
+    if (error && error.code === 'MODULE_NOT_FOUND' && /dist[\\/]/.test(String(error.message))) {
+      throw new Error(`${specifier} (from ${ROOT}): a built file is missing: run npm run build (npm run bench builds first)\n${error.message}`);
     }
     throw error;
   }
+}
+
+/** A module of the built example app (dist/src/...). */
+const fromDist = (relative) => fromRoot(`./${path.posix.join('dist', relative)}`);
+
+/** The built library, by its package name: '' for the main entry, '/redis', '/testing'. */
+const library = (entry = '') => fromRoot(`nestjs-token-broker${entry}`);
+
+/**
+ * A file inside the built library that its package exports do not expose
+ * (RefreshHandles, for the memory figure). Required by its real path, so it is
+ * the same module instance the app loaded through the package.
+ */
+function libraryFile(relative) {
+  const root = path.dirname(fs.realpathSync(requireFromRoot.resolve('nestjs-token-broker/package.json')));
+  return fromRoot(path.join(root, 'dist', relative));
 }
 
 /** A Nest logger that drops every line: the request log line is still built, only not written. */
@@ -38,8 +58,7 @@ const DISCARD_LOGGER = Object.freeze({
  * the app, and a second Sentifyd answering after 100 ms for the reference route.
  */
 async function upstreams() {
-  const { startMisoSimulator } = fromDist('src/sandbox/miso-simulator.js');
-  const { startSentifydSimulator } = fromDist('src/sandbox/sentifyd-simulator.js');
+  const { startMisoSimulator, startSentifydSimulator } = library('/testing');
   const clientSecret = randomBytes(24).toString('base64url');
   const apiKey = randomBytes(24).toString('base64url');
   const sims = {
@@ -70,7 +89,8 @@ async function upstreams() {
 }
 
 /**
- * The example app through its own factory (`createApp`), as `main.ts` starts it.
+ * The example app through its own factory (`createApp`), as `main.ts` starts it:
+ * on Fastify, or on Express with `HTTP_ADAPTER=express` in `env`.
  * options: env; log 'discard' (default) or 'console' (Nest's ConsoleLogger, to
  * this process's stdout, which the parent points at /dev/null); redis
  * { url, prefix } for a RedisTokenStore, else the in-memory store; storeKey.
@@ -78,7 +98,8 @@ async function upstreams() {
  */
 async function app(options) {
   const { createApp } = fromDist('src/app.factory.js');
-  const { MemoryTokenStore, RedisTokenStore } = fromDist('libs/token/src/index.js');
+  const { MemoryTokenStore } = library();
+  const { RedisTokenStore } = library('/redis');
   const store = counted(
     options.redis ? RedisTokenStore.fromUrl(options.redis.url, { prefix: options.redis.prefix }) : new MemoryTokenStore(),
   );
@@ -109,9 +130,14 @@ function counted(inner) {
   return counter;
 }
 
+/** The headers every token answer carries (the library's TOKEN_HEADERS), for bare Nest and raw node:http. */
+const TOKEN_HEADERS = Object.freeze({ 'Cache-Control': 'no-store', Pragma: 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+
 /**
- * A bare Nest app on the same Express adapter: one GET route returning a fixed
- * JSON body (the app's own answer, handed over with the `body` op).
+ * A bare Nest app on `options.platform` ('fastify' or 'express'), set up as
+ * the example app sets up that platform: one controller with one GET route
+ * returning a fixed JSON body (the app's own answer, handed over with the
+ * `body` op) with the token headers from `@Header`.
  */
 async function bare(options) {
   const { Controller, Get, Header, Module } = require('@nestjs/common');
@@ -123,15 +149,22 @@ async function bare(options) {
     }
   }
   const proto = BareController.prototype;
-  // What `@Get() @Header(...) @Header(...) get()` compiles to.
-  Reflect.decorate([Get(), Header('Cache-Control', 'no-store'), Header('Pragma', 'no-cache')], proto, 'get', Object.getOwnPropertyDescriptor(proto, 'get'));
+  // What `@Get() @Header(...) x3 get()` compiles to.
+  const headers = Object.entries(TOKEN_HEADERS).map(([name, value]) => Header(name, value));
+  Reflect.decorate([Get(), ...headers], proto, 'get', Object.getOwnPropertyDescriptor(proto, 'get'));
   Controller(options.path)(BareController);
   class BareModule {}
   Module({ controllers: [BareController] })(BareModule);
-  const nest = await NestFactory.create(BareModule, { logger: false });
-  // The same two Express settings the example app makes, so the ratio measures the library.
-  nest.set('etag', false);
-  nest.disable('x-powered-by');
+  let nest;
+  if (options.platform === 'express') {
+    nest = await NestFactory.create(BareModule, { logger: false });
+    // The same two Express settings the example app makes, so the ratio measures the library.
+    nest.set('etag', false);
+    nest.disable('x-powered-by');
+  } else {
+    const { FastifyAdapter } = require('@nestjs/platform-fastify');
+    nest = await NestFactory.create(BareModule, new FastifyAdapter(), { logger: false });
+  }
   return { ...(await listenNest(nest)), ops: { body: (next) => void (body = next) } };
 }
 
@@ -147,8 +180,7 @@ async function raw(options) {
     response.writeHead(200, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(json),
-      'Cache-Control': 'no-store',
-      Pragma: 'no-cache',
+      ...TOKEN_HEADERS,
     });
     response.end(json);
   });
@@ -200,4 +232,4 @@ async function listenServer(server) {
   return { url: `http://127.0.0.1:${server.address().port}`, ops: {}, close };
 }
 
-module.exports = { targets: { upstreams, app, bare, raw, reference }, fromDist, DISCARD_LOGGER };
+module.exports = { targets: { upstreams, app, bare, raw, reference }, fromDist, library, libraryFile, ROOT, DISCARD_LOGGER };

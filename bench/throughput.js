@@ -1,8 +1,11 @@
 'use strict';
 /**
- * The throughput section: the example app (cache warm), bare Nest, raw
- * node:http and the vendors' reference style, each in a child process, run in
- * turn for several rounds; optionally a candidate build and CPU profiles.
+ * The throughput section: the example app on Fastify and on Express (cache
+ * warm), with the memory store and with Redis, with limits off and on; bare Nest
+ * on each platform, raw node:http and a per-request-upstream route. Every target
+ * runs in a child process of its own; all take turns for several rounds in one
+ * run, and the ratios are medians of the per-round ratios. Optionally a
+ * candidate build, and CPU profiles taken after the rounds.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -12,7 +15,40 @@ const { connectRedis, deleteKeys } = require('./burst');
 
 const MISO_PATH = '/api/client-token';
 
-/** GETs `url` once and checks the answer; returns the parsed body. */
+/**
+ * What is measured. kind: the targets.js factory; platform: the HTTP adapter;
+ * redis: the app on a RedisTokenStore; limits: rate limits on (the production
+ * default of 60 a minute per caller, TRUST_PROXY=1) with one caller per request
+ * (X-Forwarded-For counted up by the load generator).
+ */
+const TARGETS = [
+  { name: 'fastify', label: 'app on Fastify (memory store, limits off)', kind: 'app', platform: 'fastify' },
+  { name: 'fastify-bare', label: 'bare Nest on Fastify (same JSON, same headers)', kind: 'bare', platform: 'fastify' },
+  { name: 'raw', label: 'raw node:http (same JSON, same headers)', kind: 'raw' },
+  { name: 'express', label: 'app on Express (memory store, limits off)', kind: 'app', platform: 'express' },
+  { name: 'express-bare', label: 'bare Nest on Express (same JSON, same headers)', kind: 'bare', platform: 'express' },
+  { name: 'fastify-redis', label: 'app on Fastify, Redis store (limits off)', kind: 'app', platform: 'fastify', redis: true },
+  { name: 'limits-memory', label: 'app on Fastify, limits on, memory store, a caller per request', kind: 'app', platform: 'fastify', limits: true },
+  { name: 'limits-redis', label: 'app on Fastify, limits on, Redis store, a caller per request', kind: 'app', platform: 'fastify', limits: true, redis: true },
+  { name: 'reference', label: 'per-request-upstream route (Express + axios, upstream 100 ms)', kind: 'reference' },
+];
+
+/** The ratios (a's req/s over b's), with the issue's targets. */
+const RATIOS = [
+  { label: 'app Fastify / raw node:http', a: 'fastify', b: 'raw', target: 0.5 },
+  { label: 'app Fastify / bare Nest Fastify', a: 'fastify', b: 'fastify-bare', target: 0.9 },
+  { label: 'app Express / bare Nest Express', a: 'express', b: 'express-bare', target: 0.9 },
+  { label: 'Fastify: Redis / memory store, limits off', a: 'fastify-redis', b: 'fastify', target: 0.95 },
+  { label: 'app Fastify / per-request-upstream route', a: 'fastify', b: 'reference', target: 15 },
+  { label: 'limits on: Redis / memory store', a: 'limits-redis', b: 'limits-memory' },
+  { label: 'limits on / limits off, memory store', a: 'limits-memory', b: 'fastify' },
+  { label: 'app Express / app Fastify', a: 'express', b: 'fastify' },
+];
+
+/** Headers that belong to the connection, not to the answer: left out when answers are compared. */
+const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+
+/** GETs `url` once and checks the answer; returns the parsed body, its size and its headers. */
 async function probe(name, url, { noStore }) {
   const response = await fetch(url);
   const text = await response.text();
@@ -20,89 +56,126 @@ async function probe(name, url, { noStore }) {
   if (noStore && (response.headers.get('cache-control') !== 'no-store' || response.headers.get('pragma') !== 'no-cache')) {
     throw new Error(`${name}: no Cache-Control: no-store / Pragma: no-cache`);
   }
-  return { body: JSON.parse(text), bytes: Buffer.byteLength(text) };
+  const headers = Object.fromEntries([...response.headers].filter(([key]) => !TRANSPORT_HEADERS.has(key)).sort());
+  return { body: JSON.parse(text), bytes: Buffer.byteLength(text), headers };
+}
+
+/** The targets of this run: the Redis ones only when Redis answers, a candidate when asked for. */
+function plan(config, redisUp) {
+  const targets = TARGETS.filter((t) => redisUp || !t.redis);
+  if (config.candidate) targets.splice(1, 0, { name: 'candidate', label: `candidate on Fastify (${config.candidate})`, kind: 'app', platform: 'fastify', root: config.candidate });
+  const names = new Set(targets.map((t) => t.name));
+  const ratios = RATIOS.filter((r) => names.has(r.a) && names.has(r.b));
+  if (config.candidate) ratios.push({ label: 'candidate / app, both on Fastify', a: 'candidate', b: 'fastify' });
+  return { targets, ratios };
+}
+
+/** Starts the host of one target. */
+function start(target, { config, upstreams, prefix }) {
+  if (target.kind === 'bare' || target.kind === 'raw') return startHost(target.kind, { path: MISO_PATH, platform: target.platform });
+  if (target.kind === 'reference') return startHost('reference', { upstream: upstreams.info.referenceUpstream, apiKey: upstreams.info.apiKey });
+  const env = {
+    ...upstreams.info.env,
+    HTTP_ADAPTER: target.platform,
+    ...(target.limits && { TOKEN_RATE_LIMIT: '60', TRUST_PROXY: '1' }),
+  };
+  const options = { env, log: config.log, ...(target.redis && { redis: { url: config.redisUrl, prefix: `${prefix}${target.name}:` } }) };
+  return startHost('app', options, target.root ? { env: { BENCH_ROOT: target.root } } : {});
 }
 
 /** Runs the section; pushes broken invariants onto `failures`. */
-async function loadBench(config, upstreams, failures, progress) {
-  // --app-store redis: the app (and candidate) share a RedisTokenStore under a prefix of their own.
-  const redis = config.appStore === 'redis' ? await connectRedis(config.redisUrl) : undefined;
-  if (redis && !redis.client) throw new Error(`--app-store redis: ${redis.reason}`);
+async function loadBench(config, tool, upstreams, failures, progress) {
+  const redis = config.redis ? await connectRedis(config.redisUrl) : { reason: 'not run (--no-redis or --quick)' };
+  const { targets, ratios } = plan(config, Boolean(redis.client));
   const prefix = `bench:${process.pid}:load:`;
-  const appOptions = { env: upstreams.info.env, log: config.log, ...(redis && { redis: { url: config.redisUrl, prefix } }) };
-  // All start at once; bare and raw get the app's own answer once it has one.
-  const [app, bare, raw, reference, candidate] = await Promise.all([
-    startHost('app', appOptions),
-    startHost('bare', { path: MISO_PATH }),
-    startHost('raw', { path: MISO_PATH }),
-    startHost('reference', { upstream: upstreams.info.referenceUpstream, apiKey: upstreams.info.apiKey }),
-    config.candidate && startHost('app', { ...appOptions, redis: redis && { url: config.redisUrl, prefix: `${prefix}candidate:` } }, { env: { BENCH_DIST: config.candidate } }),
-  ]);
-  const hosts = [app, bare, raw, reference, candidate].filter(Boolean);
+  const hosts = {};
   try {
-    const appUrl = `${app.url}${MISO_PATH}`;
-    const { body, bytes } = await probe('app', appUrl, { noStore: true }); // fills the cache
-    if (candidate) await probe('candidate', `${candidate.url}${MISO_PATH}`, { noStore: true });
-    await Promise.all([bare.call('body', body), raw.call('body', body)]);
-    for (const [name, host] of [['bare', bare], ['raw', raw]]) {
-      const other = await probe(name, `${host.url}${MISO_PATH}`, { noStore: true });
-      if (other.bytes !== bytes) throw new Error(`${name} answers ${other.bytes} bytes, the app ${bytes}`);
+    // All start at once (each in its own process); a failed start stops the others in `finally`.
+    const started = await Promise.allSettled(targets.map(async (t) => (hosts[t.name] = await start(t, { config, upstreams, prefix }))));
+    const failed = started.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const urlOf = (t) => `${hosts[t.name].url}${t.kind === 'reference' ? '/request_tokens' : MISO_PATH}`;
+
+    // One request fills each app's cache; bare Nest and raw then serve that platform's answer.
+    const answers = {};
+    for (const t of targets.filter((t) => t.kind === 'app')) answers[t.name] = await probe(t.name, urlOf(t), { noStore: true });
+    for (const t of targets.filter((t) => t.kind === 'bare' || t.kind === 'raw')) {
+      const like = t.platform ?? 'fastify';
+      await hosts[t.name].call('body', answers[like].body);
+      const other = await probe(t.name, urlOf(t), { noStore: true });
+      if (other.bytes !== answers[like].bytes) throw new Error(`${t.name} answers ${other.bytes} bytes, the app on ${like} ${answers[like].bytes}`);
+      const [mine, theirs] = [JSON.stringify(other.headers), JSON.stringify(answers[like].headers)];
+      if (mine !== theirs) throw new Error(`${t.name} answers with headers ${mine}, the app on ${like} with ${theirs}`);
     }
-    await probe('reference', `${reference.url}/request_tokens`, { noStore: false });
-    // Upstream and store calls made during each counted run of an app: both must stay 0 when warm.
+    await probe('reference', urlOf(targets.find((t) => t.kind === 'reference')), { noStore: false });
+
+    // Upstream and store calls during each counted run of an app.
     const calls = async (host) => ({ upstream: (await upstreams.call('counts')).miso, store: await host.call('storeCalls') });
-    const countCalls = (host) => ({
-      before: () => calls(host),
-      after: async (before) => {
-        const now = await calls(host);
-        return { upstreamCalls: now.upstream - before.upstream, storeCalls: now.store - before.store };
-      },
-    });
-    const targets = [
-      { name: 'app', url: appUrl, host: app, ...countCalls(app) },
-      ...(candidate ? [{ name: 'candidate', url: `${candidate.url}${MISO_PATH}`, host: candidate, ...countCalls(candidate) }] : []),
-      { name: 'bare', url: `${bare.url}${MISO_PATH}`, host: bare },
-      { name: 'raw', url: `${raw.url}${MISO_PATH}`, host: raw },
-      { name: 'reference', url: `${reference.url}/request_tokens`, host: reference },
-    ];
-    progress('all targets up; warming up');
-    // Profiles (--profile) cover the counted runs of the app and of bare Nest, not start-up or warm-up.
-    const profiled = { app, bare, ...(candidate && { candidate }) };
-    const onWarm = config.profile ? () => Promise.all(Object.values(profiled).map((h) => h.call('profileStart'))) : undefined;
-    const rounds = await runRounds(targets, { ...config, onWarm }, progress);
-    const profiles = config.profile ? await saveProfiles(profiled) : undefined;
-    const ratios = { 'app/bare-Nest': ['app', 'bare'], 'app/raw': ['app', 'raw'], 'app/reference': ['app', 'reference'] };
-    if (candidate) {
-      for (const [label, [, base]] of Object.entries(ratios)) ratios[label.replace('app/', 'candidate/')] = ['candidate', base];
-      ratios['candidate/app'] = ['candidate', 'app'];
-    }
+    let nextCaller = 1;
+    const measured = targets.map((t) => ({
+      name: t.name,
+      url: urlOf(t),
+      host: hosts[t.name],
+      ...(t.kind === 'app' && {
+        before: () => calls(hosts[t.name]),
+        after: async (before) => {
+          const now = await calls(hosts[t.name]);
+          return { upstreamCalls: now.upstream - before.upstream, storeCalls: now.store - before.store };
+        },
+      }),
+      // A fresh block of 2^18 client addresses per run (10.0.0.0/8 holds 64 of them).
+      ...(t.limits && { xff: () => ((nextCaller += 1 << 18) - (1 << 18)) % (1 << 24) }),
+    }));
+    progress(`all ${targets.length} targets up (${targets.map((t) => t.name).join(', ')}); ${config.warmupSeconds > 0 ? 'warming up' : 'no warm-up'}`);
+    const rounds = await runRounds(measured, tool, config, progress);
     const summary = summarise(rounds, targets.map((t) => t.name), ratios);
-    const total = (field) => rounds.reduce((sum, round) => sum + round.app[field] + (round.candidate?.[field] ?? 0), 0);
-    const warmUpstreamCalls = total('upstreamCalls');
-    const warmStoreCalls = total('storeCalls');
-    if (warmUpstreamCalls !== 0) failures.push(`the warm app called the upstream ${warmUpstreamCalls} time(s)`);
-    if (warmStoreCalls !== 0) failures.push(`the warm app called its store ${warmStoreCalls} time(s)`);
-    if (summary.targets.app.bad > 0) failures.push(`${summary.targets.app.bad} app requests failed or were not 2xx`);
-    return { rounds, summary, warmUpstreamCalls, warmStoreCalls, appStore: config.appStore, bodyBytes: bytes, profiles };
+
+    for (const t of targets) {
+      const s = summary.targets[t.name];
+      if (s.bad > 0) failures.push(`${t.name}: ${s.bad} requests failed or were not 2xx`);
+      if (t.kind !== 'app') continue;
+      if (s.upstreamCalls !== 0) failures.push(`${t.name}: the warm app called the upstream ${s.upstreamCalls} time(s)`);
+      if (!t.limits && s.storeCalls !== 0) failures.push(`${t.name}: the warm app (limits off) called its store ${s.storeCalls} time(s)`);
+    }
+    const profiles = config.profile ? await profileRuns(config, tool, { fastify: hosts.fastify, 'fastify-bare': hosts['fastify-bare'] }, measured, progress) : undefined;
+    return {
+      tool: { name: tool.name, version: tool.version, fallback: tool.fallback },
+      targets: targets.map(({ name, label, kind, platform, redis: onRedis, limits }) => ({ name, label, kind, platform, redis: Boolean(onRedis), limits: Boolean(limits) })),
+      rounds,
+      summary,
+      bodyBytes: answers.fastify.bytes,
+      redisSkipped: redis.client ? undefined : redis.reason,
+      profiles,
+    };
   } finally {
-    await Promise.all(hosts.map((h) => h.stop()));
-    if (redis) {
-      await deleteKeys(redis.client, prefix);
+    await Promise.all(Object.values(hosts).map((h) => h.stop()));
+    if (redis.client) {
+      await deleteKeys(redis.client, prefix).catch(() => undefined);
       await redis.client.quit().catch(() => redis.client.disconnect());
     }
   }
 }
 
-/** Stops the profilers and writes bench/profiles/<target>-<time>.cpuprofile; returns the files. */
-async function saveProfiles(hosts) {
+/**
+ * CPU profiles of the warm app on Fastify and of bare Nest on Fastify, each
+ * under load alone for `profileSeconds`, after the counted rounds (so the
+ * profiler's overhead is in no ratio). Writes bench/profiles/<target>-<time>.cpuprofile.
+ */
+async function profileRuns(config, tool, hosts, measured, progress) {
   const dir = path.join(__dirname, 'profiles');
   fs.mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const files = {};
+  const requests = {};
   for (const [name, host] of Object.entries(hosts)) {
+    progress(`profiling ${name} for ${config.profileSeconds} s`);
+    const url = measured.find((m) => m.name === name).url;
+    await host.call('profileStart');
+    const run = await tool.hammer(url, { connections: config.connections, seconds: config.profileSeconds });
     files[name] = await host.call('profileStop', { file: path.join(dir, `${name}-${stamp}.cpuprofile`) });
+    requests[name] = { requests: run.requests, rps: run.rps };
   }
-  return files;
+  return { files, requests, seconds: config.profileSeconds };
 }
 
-module.exports = { loadBench };
+module.exports = { loadBench, TARGETS, RATIOS };
