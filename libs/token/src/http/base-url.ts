@@ -14,8 +14,14 @@ export function baseUrlOf(request: HttpRequestLike, publicUrl: string | undefine
   if (publicUrl !== undefined) return publicUrl;
   const protocol = request.protocol ?? 'http';
   const host = request.headers.host;
+  // Nearly every request names the host the last one did: skip the pattern then.
+  if (host === last.host && protocol === last.protocol) return last.baseUrl;
   if ((protocol !== 'http' && protocol !== 'https') || typeof host !== 'string' || !HOST.test(host)) {
     throw new TokenProblem(400, 'invalid_host', 'The request names no valid host; the server may set publicUrl.');
   }
-  return `${protocol}://${host.toLowerCase()}`;
+  last = { host, protocol, baseUrl: `${protocol}://${host.toLowerCase()}` };
+  return last.baseUrl;
 }
+
+/** The last host accepted, and what it made. */
+let last: { host?: string; protocol?: string; baseUrl: string } = { baseUrl: '' };

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { inspect } from 'node:util';
 import type { GrantSource } from '../grants/grant-cache';
 import type { TokenMetrics } from '../metrics/token-metrics';
+import { tokenContext, tokenContextOf } from './token-context';
 
 /**
  * The one structured line logged per token request. Its fields are fixed and
@@ -21,7 +22,6 @@ export interface TokenRequestLogLine {
   ms: number;
 }
 
-const LOG = Symbol('tokenRequestLog');
 const logger = new Logger('TokenRequest');
 
 /**
@@ -62,16 +62,13 @@ export class TokenRequestLog {
 
   /** Starts the record of `request` (once). */
   static start(request: object, method: string, sinks?: TokenRequestSinks): TokenRequestLog {
-    const existing = TokenRequestLog.of(request);
-    if (existing) return existing;
-    const log = new TokenRequestLog(method, sinks);
-    (request as Record<symbol, TokenRequestLog>)[LOG] = log;
-    return log;
+    const context = tokenContext(request);
+    return (context.log ??= new TokenRequestLog(method, sinks));
   }
 
   /** The record of `request`, when request logging or metrics are on. */
   static of(request: object): TokenRequestLog | undefined {
-    return (request as Record<symbol, TokenRequestLog | undefined>)[LOG];
+    return tokenContextOf(request)?.log;
   }
 
   /** Counts the request and logs the line with the answer's `status`; a second call does nothing. */

@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { TokenUser } from '../providers/token-provider';
 import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
-
-const RESOLVED = Symbol('tokenUser');
-type Resolved = { [RESOLVED]?: TokenUser | null };
+import { tokenContext } from './token-context';
 
 /**
  * The one place that tells who is signed in, for the guard, the rate limiter
@@ -25,12 +23,12 @@ export class TokenUsers {
 
   /** The signed-in user of `request`, or undefined. */
   of(request: object): TokenUser | undefined {
-    const memo = request as Resolved;
-    const known = memo[RESOLVED];
+    const context = tokenContext(request);
+    const known = context.user;
     if (known !== undefined) return known ?? undefined;
     const user = this.resolver(request);
     const valid = user && typeof user.id === 'string' && user.id.length > 0 ? user : undefined;
-    memo[RESOLVED] = valid ?? null;
+    context.user = valid ?? null;
     return valid;
   }
 }

@@ -58,7 +58,7 @@ export class TokenController {
     const input = readTokenInput((request.query ?? {}) as Record<string, unknown>, body, provider.audienceParam);
     const publicUrl = this.settings.publicUrl;
     const tokenRequest: TokenRequest = {
-      user: context.user,
+      user: context.user ?? undefined,
       audience: input.audience,
       // Read only by configs that point back here (Miso's).
       get baseUrl() {

@@ -9,7 +9,7 @@ import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 import type { HttpRequestLike } from './http-exchange';
 import { originMatcher, requestOrigin } from './origin-matcher';
 import { pathOf, routePlan, type RoutePlan } from './route-plan';
-import { setTokenContext } from './token-context';
+import { tokenContext } from './token-context';
 import { TokenRequestLog, type TokenRequestSinks } from './token-request-log';
 import { TokenUsers } from './token-users';
 
@@ -77,7 +77,9 @@ export class TokenGuard implements CanActivate {
     if (plan.access === 'signed-in' && !user) {
       throw new TokenProblem(401, 'unauthorized', 'Sign in to request this token.', { 'WWW-Authenticate': 'Bearer' });
     }
-    setTokenContext(request, { provider, user, path });
+    const context = tokenContext(request);
+    context.provider = provider;
+    context.path = path;
     return true;
   }
 
