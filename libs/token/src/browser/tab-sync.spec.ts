@@ -85,7 +85,47 @@ describe('two tabs', () => {
     b.onToken((r) => seen.push(r.body));
     await a.getToken();
     expect(seen).toEqual([{ tokens: { accessToken: 'acc-1', expiresIn: 100 }, avatarParameters: {} }]);
-    expect(browser.posted).toHaveLength(1);
+    // The first tab asked before it fetched; then the one grant went out.
+    expect(browser.posted).toEqual([{ ask: 1 }, expect.objectContaining({ handle: 'h1' })]);
+  });
+
+  it('a tab opened later asks the others and takes their fresh token, handle included, with no fetch', async () => {
+    const browser = fakeBrowser();
+    const options = { url: '/request_tokens?avatar_id=a1', syncName: 'sync', fetch, clock, ...browser };
+    const a = createTokenClient(options);
+    await a.getToken();
+    now += 10_000;
+    const late = createTokenClient(options);
+    expect((await late.getToken()).token).toBe('acc-1');
+    expect(calls).toHaveLength(1);
+    // It joined the one handle chain: its refresh spends h1.
+    now += 70_000;
+    await late.getToken();
+    expect(calls).toEqual([{}, { refreshToken: 'h1' }]);
+  });
+
+  it('a tab opened later fetches when the others hold only a token in its refresh window', async () => {
+    const browser = fakeBrowser();
+    const options = { url: '/request_tokens?avatar_id=a1', syncName: 'sync', fetch, clock, ...browser };
+    const a = createTokenClient(options);
+    await a.getToken();
+    now += 90_000;
+    const late = createTokenClient(options);
+    expect((await late.getToken()).token).toBe('acc-2');
+    expect(calls).toEqual([{}, {}]);
+    // The others adopt the newer token, so they stay in the newest chain.
+    expect((await a.getToken()).token).toBe('acc-2');
+    expect(calls).toHaveLength(2);
+  });
+
+  it('the same token arriving twice tells listeners once', async () => {
+    const { a, b, browser } = tabs();
+    const seen: string[] = [];
+    b.onToken((r) => seen.push(r.token));
+    await a.getToken();
+    browser.channel('sync').postMessage(browser.posted.find((m) => (m as { result?: unknown }).result));
+    await Promise.resolve();
+    expect(seen).toEqual(['acc-1']);
   });
 
   it('ignores a late message carrying an older token', async () => {

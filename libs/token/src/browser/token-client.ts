@@ -38,6 +38,9 @@ interface Grant {
   handle?: string;
 }
 
+/** How long a tab with no token waits for another tab to hand it one before it fetches. */
+const ASK_MS = 50;
+
 /**
  * Makes a client for one token route. Across tabs of one origin it uses Web Locks
  * so that only one tab fetches at a time, and a BroadcastChannel to hand the new
@@ -45,7 +48,9 @@ interface Grant {
  * arrived): locks give mutual exclusion, the channel spreads the result without
  * storage. Browsers do not order the message against the lock hand-off; a late
  * one costs one more fetch (same handle, inside its grace), and tabs converge on
- * the newest token. The message carries the refresh handle too: rotation kills a spent
+ * the newest token. A tab with no token yet (one just opened) first asks the others
+ * over the channel and waits up to 50 ms for a fresh one before it fetches.
+ * The message carries the refresh handle too: rotation kills a spent
  * handle after a short grace, so every tab must hold the newest one to stay in
  * one chain. The handle lives only in memory (this closure and the same-origin
  * channel), never in any storage or cookie, and never in `body`. Without locks
@@ -72,11 +77,14 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const listeners = new Set<TokenListener>();
   let held: Grant | undefined;
   let inflight: Promise<TokenResult> | undefined;
+  let asked = false;
+  let heard: (() => void) | undefined;
 
   const fresh = () => (held && clock.now() < held.refreshAt ? held.result : undefined);
 
   const adopt = (grant: Grant) => {
     held = grant;
+    heard?.();
     for (const listener of [...listeners]) {
       // A broken listener must not fail getToken nor starve the others; rethrown to be seen.
       try {
@@ -91,9 +99,14 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   if (channel) {
     channel.addEventListener('message', ({ data }) => {
+      // A tab that just opened asks for the token; any tab holding a fresh one answers.
+      if ((data as { ask?: unknown } | undefined)?.ask) {
+        if (fresh()) channel?.postMessage(held);
+        return;
+      }
       const grant = data as Grant | undefined;
-      // Tabs that fetched at once (no locks) converge on the longest-lived token.
-      if (grant?.result && (!held || grant.result.expiresAt >= held.result.expiresAt)) adopt(grant);
+      // Tabs that fetched at once (no locks) converge on the longest-lived token; the same one twice is no news.
+      if (grant?.result && (!held || grant.result.expiresAt > held.result.expiresAt)) adopt(grant);
     });
   }
 
@@ -147,6 +160,15 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   const obtain = async (): Promise<TokenResult> => {
     const run = async () => {
+      if (!held && channel && !asked) {
+        asked = true;
+        await new Promise<void>((done) => {
+          heard = done;
+          setTimeout(done, ASK_MS);
+          channel?.postMessage({ ask: 1 });
+        });
+        heard = undefined;
+      }
       // Another tab may have fetched, and broadcast, while this one waited for the lock.
       const current = fresh();
       if (current) return current;
