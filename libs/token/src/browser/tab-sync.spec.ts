@@ -2,7 +2,7 @@ import { createTokenClient } from './token-client';
 import type { TabChannel, TabLocks, TokenClientOptions } from './types';
 
 /** Two tabs of one origin share these, as a browser shares `navigator.locks` and channels. */
-function fakeBrowser() {
+function fakeBrowser(messageDelayMs?: number) {
   const tails = new Map<string, Promise<unknown>>();
   const locks: TabLocks = {
     // Holders of one name run one after another, like exclusive Web Locks.
@@ -23,7 +23,10 @@ function fakeBrowser() {
       postMessage(message) {
         posted.push(message);
         for (const other of open) {
-          if (other !== me && other.name === name) queueMicrotask(() => other.deliver(structuredClone(message)));
+          if (other === me || other.name !== name) continue;
+          const deliver = () => other.deliver(structuredClone(message));
+          if (messageDelayMs === undefined) queueMicrotask(deliver);
+          else setTimeout(deliver, messageDelayMs);
         }
       },
       addEventListener: (_, listener) => listeners.push(listener),
@@ -67,6 +70,18 @@ describe('two tabs', () => {
     const { a, b } = tabs();
     const [ra, rb] = await Promise.all([a.getToken(), b.getToken()]);
     expect([ra.token, rb.token, calls.length]).toEqual(['acc-1', 'acc-1', 1]);
+  });
+
+  it('one fetch per refresh even when the broadcast arrives after the lock hand-off, as browsers allow', async () => {
+    const browser = fakeBrowser(10);
+    const options = { url: '/request_tokens?avatar_id=a1', syncName: 'sync', fetch, clock, ...browser };
+    const [a, b] = [createTokenClient(options), createTokenClient(options)];
+    await Promise.all([a.getToken(), b.getToken()]);
+    // Both tabs' tokens enter the refresh window at once, as in two tabs of one page.
+    now += 80_000;
+    const [ra, rb] = await Promise.all([a.getToken(), b.getToken()]);
+    expect([ra.token, rb.token]).toEqual(['acc-2', 'acc-2']);
+    expect(calls).toEqual([{}, { refreshToken: 'h1' }]);
   });
 
   it('keeps both tabs in one handle chain', async () => {

@@ -38,7 +38,7 @@ interface Grant {
   handle?: string;
 }
 
-/** How long a tab with no token waits for another tab to hand it one before it fetches. */
+/** How long a tab waits for another tab to hand it a fresh token before it fetches. */
 const ASK_MS = 50;
 
 /**
@@ -46,10 +46,11 @@ const ASK_MS = 50;
  * so that only one tab fetches at a time, and a BroadcastChannel to hand the new
  * token to the others (the tab that waited for the lock first checks whether one
  * arrived): locks give mutual exclusion, the channel spreads the result without
- * storage. Browsers do not order the message against the lock hand-off; a late
- * one costs one more fetch (same handle, inside its grace), and tabs converge on
- * the newest token. A tab with no token yet (one just opened) first asks the others
- * over the channel and waits up to 50 ms for a fresh one before it fetches.
+ * storage. Browsers do not order the message against the lock hand-off, and a tab
+ * just opened has heard nothing yet, so before it fetches a tab asks the others
+ * over the channel and waits up to 50 ms for a fresh token (an answer, or the
+ * message still on its way); if one is missed anyway, it costs one more fetch
+ * (same handle, inside its grace) and tabs converge on the newest token.
  * The message carries the refresh handle too: rotation kills a spent
  * handle after a short grace, so every tab must hold the newest one to stay in
  * one chain. The handle lives only in memory (this closure and the same-origin
@@ -77,7 +78,6 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const listeners = new Set<TokenListener>();
   let held: Grant | undefined;
   let inflight: Promise<TokenResult> | undefined;
-  let asked = false;
   let heard: (() => void) | undefined;
 
   const fresh = () => (held && clock.now() < held.refreshAt ? held.result : undefined);
@@ -160,8 +160,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   const obtain = async (): Promise<TokenResult> => {
     const run = async () => {
-      if (!held && channel && !asked) {
-        asked = true;
+      // Another tab may have fetched while this one waited for the lock, its broadcast
+      // still on the way; or this tab just opened. Ask, and wait briefly for a token.
+      if (!fresh() && channel) {
         await new Promise<void>((done) => {
           heard = done;
           setTimeout(done, ASK_MS);
@@ -169,7 +170,6 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         });
         heard = undefined;
       }
-      // Another tab may have fetched, and broadcast, while this one waited for the lock.
       const current = fresh();
       if (current) return current;
       const grant = await issue();
