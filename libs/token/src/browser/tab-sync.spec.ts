@@ -38,16 +38,19 @@ function fakeBrowser(messageDelayMs?: number) {
 
 let n = 0;
 const calls: Array<Record<string, unknown>> = [];
+/** Lifetimes the route states, in turn (then 100 s). */
+let lifetimes: number[] = [];
 const fetch = async (_: string, init: RequestInit) => {
   calls.push(JSON.parse(String(init.body)));
   n += 1;
-  const json = { tokens: { accessToken: `acc-${n}`, refreshToken: `h${n}`, expiresIn: 100 }, avatarParameters: {} };
+  const json = { tokens: { accessToken: `acc-${n}`, refreshToken: `h${n}`, expiresIn: lifetimes.shift() ?? 100 }, avatarParameters: {} };
   return new Response(JSON.stringify(json), { headers: { 'content-type': 'application/json' } });
 };
 let now: number;
 const clock = { now: () => now };
 beforeEach(() => {
   n = 0;
+  lifetimes = [];
   calls.length = 0;
   now = 1_000_000;
 });
@@ -82,6 +85,20 @@ describe('two tabs', () => {
     const [ra, rb] = await Promise.all([a.getToken(), b.getToken()]);
     expect([ra.token, rb.token]).toEqual(['acc-2', 'acc-2']);
     expect(calls).toEqual([{}, { refreshToken: 'h1' }]);
+  });
+
+  it('takes a refresh that lives shorter than the token before it: it holds the newest handle', async () => {
+    // The server answers its cached grant again, with only the time it has left.
+    lifetimes = [100, 15];
+    const { a, b } = tabs();
+    await Promise.all([a.getToken(), b.getToken()]);
+    now += 80_000;
+    expect((await a.getToken()).token).toBe('acc-2');
+    await Promise.resolve();
+    expect((await b.getToken()).token).toBe('acc-2');
+    now += 12_000;
+    await b.getToken();
+    expect(calls).toEqual([{}, { refreshToken: 'h1' }, { refreshToken: 'h2' }]);
   });
 
   it('keeps both tabs in one handle chain', async () => {

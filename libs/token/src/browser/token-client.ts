@@ -38,6 +38,9 @@ interface Grant {
   handle?: string;
 }
 
+/** When the tab that fetched `grant` received it (browser clock). */
+const receivedAt = ({ result }: Grant) => result.expiresAt - result.expiresIn * 1000;
+
 /** How long a tab waits for another tab to hand it a fresh token before it fetches. */
 const ASK_MS = 50;
 
@@ -105,8 +108,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         return;
       }
       const grant = data as Grant | undefined;
-      // Tabs that fetched at once (no locks) converge on the longest-lived token; the same one twice is no news.
-      if (grant?.result && (!held || grant.result.expiresAt > held.result.expiresAt)) adopt(grant);
+      // The latest fetch wins: it holds the newest handle, even when the server answered its
+      // cached token again with less time left. Tabs that fetched at once (no locks) converge;
+      // the same token twice is no news.
+      if (grant?.result && (!held || receivedAt(grant) > receivedAt(held))) adopt(grant);
     });
   }
 
