@@ -5,6 +5,8 @@ import { TokenModule, type TokenModuleOptions, type TokenRouteOptions } from 'ne
 import { randomBytes } from 'node:crypto';
 import type { AppEnv } from './config/env.schema';
 import { tokenOptionsFromEnv } from './config/token-options';
+import type { DemoOptions } from './demo/demo.controller';
+import { DemoModule } from './demo/demo.module';
 
 /**
  * The routes of the example app. Miso's is also at the Miso browser SDK's
@@ -24,8 +26,12 @@ export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRout
  */
 @Module({})
 export class AppModule {
-  /** The app for a checked environment; `overrides` lets tests pass a clock or a store. */
-  static forRoot(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}): DynamicModule {
+  /**
+   * The app for a checked environment; `overrides` lets tests pass a clock or a
+   * store. `demo` (sandbox mode only) adds the demo page at `/`; it is ignored
+   * with `NODE_ENV=production`, where `/` stays 404.
+   */
+  static forRoot(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}, demo?: DemoOptions): DynamicModule {
     // Without a secret no token verifies (Sentifyd, the only signed-in route, is then off).
     const jwt = JwtModule.register({ secret: env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex') });
     return {
@@ -38,6 +44,7 @@ export class AppModule {
           useFactory: (config: ConfigService, jwt: JwtService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), jwt, overrides),
           routes: appRoutes(env),
         }),
+        ...(demo && env.NODE_ENV !== 'production' ? [DemoModule.forRoot(demo)] : []),
       ],
     };
   }
