@@ -8,6 +8,8 @@ module.exports = {
   moduleNameMapper: {
     // Specs run against the library source, by its package name.
     "^nestjs-token-broker$": "<rootDir>/libs/token/src",
+    // ...except its package.json (the demo page finds the built browser client from it).
+    "^nestjs-token-broker/package\\.json$": "<rootDir>/libs/token/package.json",
     "^nestjs-token-broker/(.*)$": "<rootDir>/libs/token/src/$1",
   },
   testTimeout: 20000,

@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { TokenModuleOptions } from 'nestjs-token-broker';
 import { AppModule } from './app.module';
 import { parseEnv, type AppEnv } from './config/env.schema';
+import type { DemoOptions } from './demo/demo.controller';
 
 /** Options of {@link createApp} beyond the environment. */
 export interface CreateAppOptions {
@@ -12,6 +13,8 @@ export interface CreateAppOptions {
   overrides?: Partial<TokenModuleOptions>;
   /** Nest's logger, or the levels to log; default: Nest's console logger, as `LOG_FORMAT` says. */
   logger?: LoggerService | LogLevel[] | false;
+  /** Sandbox mode only: serve the demo page at `/`, signed in with this bearer (never with NODE_ENV=production). */
+  demo?: DemoOptions;
 }
 
 /**
@@ -21,7 +24,7 @@ export interface CreateAppOptions {
  */
 export async function createApp(raw: Record<string, string | undefined>, options: CreateAppOptions = {}): Promise<INestApplication> {
   const env = parseEnv(raw);
-  const module = AppModule.forRoot(env, options.overrides);
+  const module = AppModule.forRoot(env, options.overrides, options.demo);
   // Let start-up errors reach the caller (main.ts prints one line) instead of aborting the process.
   const logger = options.logger ?? (env.LOG_FORMAT === 'json' ? new ConsoleLogger({ json: true }) : undefined);
   const nestOptions = { logger, abortOnError: false };

@@ -10,6 +10,8 @@ import { tokenOptionsFromEnv } from './config/token-options';
 import { HealthController } from './health/health.controller';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown';
 import { MetricsListener } from './metrics/metrics-listener';
+import type { DemoOptions } from './demo/demo.controller';
+import { DemoModule } from './demo/demo.module';
 
 /**
  * The routes of the example app. Miso's is also at the Miso browser SDK's
@@ -29,8 +31,12 @@ export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRout
  */
 @Module({})
 export class AppModule {
-  /** The app for a checked environment; `overrides` lets tests pass a clock or a store. */
-  static forRoot(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}): DynamicModule {
+  /**
+   * The app for a checked environment; `overrides` lets tests pass a clock or a
+   * store. `demo` (sandbox mode only) adds the demo page at `/`; it is ignored
+   * with `NODE_ENV=production`, where `/` stays 404.
+   */
+  static forRoot(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}, demo?: DemoOptions): DynamicModule {
     // Without a secret no token verifies (Sentifyd, the only signed-in route, is then off).
     const jwt = JwtModule.register({ secret: env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex') });
     return {
@@ -43,6 +49,7 @@ export class AppModule {
           useFactory: (config: ConfigService, jwt: JwtService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), jwt, overrides),
           routes: appRoutes(env),
         }),
+        ...(demo && env.NODE_ENV !== 'production' ? [DemoModule.forRoot(demo)] : []),
         TerminusModule.forRoot(),
       ],
       // Operations: probes, the /metrics listener (METRICS_PORT only) and a bounded drain on shutdown.

@@ -13,11 +13,12 @@ async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const logger = new Logger('Main');
   const sandbox = await startSandbox(process.env);
-  const app = await createApp(sandbox?.env ?? process.env);
+  const app = await createApp(sandbox?.env ?? process.env, sandbox && { demo: { bearer: sandbox.demoBearer } });
   await app.listen(Number(process.env.PORT || 3000), process.env.HOST ?? '0.0.0.0');
   const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;
   if (sandbox) {
     logger.warn('SANDBOX MODE: no provider is configured, so stand-in Miso and Sentifyd upstreams run on loopback. Set MISO_* or AVATAR_API_KEY/SENTIFYD_BACKEND for real ones.');
+    logger.warn(`Open ${url}/ for the demo page (both tokens, refreshing, through the browser client).`);
     logger.warn(`Try:  curl -s ${url}/api/client-token`);
     logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}/request_tokens`);
     app.getHttpServer().once('close', () => void sandbox.close());

@@ -1,6 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { startMisoSimulator, startSentifydSimulator, type UpstreamSimulator } from 'nestjs-token-broker/testing';
+import { EnvError } from '../config/env.schema';
 
 /** Variables that, when any is set, mean real upstreams are meant. */
 const PROVIDER_VARIABLES = ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL', 'AVATAR_API_KEY', 'SENTIFYD_BACKEND'];
@@ -25,9 +26,10 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
   const clientSecret = randomBytes(24).toString('base64url');
   const apiKey = randomBytes(24).toString('base64url');
   const jwtSecret = env.AUTH_JWT_SECRET || randomBytes(32).toString('hex');
+  const expiresIn = sandboxTokenTtl(env.SANDBOX_TOKEN_TTL_SECONDS);
   const simulators: UpstreamSimulator[] = [
-    await startMisoSimulator({ clientId: 'sandbox-app', clientSecret }),
-    await startSentifydSimulator({ apiKey }),
+    await startMisoSimulator({ clientId: 'sandbox-app', clientSecret, expiresIn }),
+    await startSentifydSimulator({ apiKey, expiresIn }),
   ];
   const [miso, sentifyd] = simulators;
   const demoBearer = new JwtService().sign({ sub: 'demo-user' }, { secret: jwtSecret, algorithm: 'HS256', expiresIn: '12h' });
@@ -46,4 +48,17 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
       await Promise.all(simulators.map((s) => s.close()));
     },
   };
+}
+
+/**
+ * `SANDBOX_TOKEN_TTL_SECONDS`: how long the stand-ins' tokens live, so refreshes
+ * can be watched (the demo page, the browser specs). Unset: the providers'
+ * usual 30 min (Miso) and 1 h (Sentifyd). Only the sandbox reads it.
+ */
+function sandboxTokenTtl(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 5 || Number(value) > 86_400) {
+    throw new EnvError('SANDBOX_TOKEN_TTL_SECONDS', 'must be a whole number of seconds from 5 to 86400');
+  }
+  return Number(value);
 }

@@ -77,6 +77,10 @@ describe('the built app (node dist/src/main.js)', () => {
     const url = (await app.waitFor(LISTENING, 30_000))[1].replace('localhost', '127.0.0.1');
     expect(app.stdout + app.stderr).not.toMatch(/sandbox/i);
     for (const method of METHODS) expectProblem(await send(url, '/request_tokens', method), 404);
+    // No demo page, no demo sign-in.
+    expect((await fetch(`${url}/`)).status).toBe(404);
+    expect((await fetch(`${url}/demo/session`, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${url}/demo/token-client.js`)).status).toBe(404);
   }, 45_000);
 
   it.each([
@@ -88,6 +92,13 @@ describe('the built app (node dist/src/main.js)', () => {
     const warning = (app.stdout + app.stderr).split('\n').filter((line) => /TRUST_PROXY/.test(line));
     expect(warning).toHaveLength(warned ? 1 : 0);
     if (warned) expect(warning[0]).toMatch(/WARN.*TRUST_PROXY=true.*hop count.*TRUST_PROXY=1/);
+  }, 45_000);
+
+  it('serves no demo page when a real provider is configured', async () => {
+    const app = start({ PORT: '0', MISO_CLIENTID: 'ctrl-app', MISO_CLIENTSECRET: SECRET, MISO_CONTROLLER_URL: 'http://127.0.0.1:9' });
+    const url = (await app.waitFor(LISTENING, 30_000))[1].replace('localhost', '127.0.0.1');
+    expect((await fetch(`${url}/`)).status).toBe(404);
+    expect((await fetch(`${url}/demo/session`, { method: 'POST' })).status).toBe(404);
   }, 45_000);
 
   it('runs the sandbox with no environment at all, says so, and its curl lines work', async () => {
@@ -108,5 +119,18 @@ describe('the built app (node dist/src/main.js)', () => {
       // The sandbox does not open the signed-in route to anonymous callers.
       expectProblem(await send(url, '/request_tokens', method), 401);
     }
+    // The demo page, its sign-in (the same demo bearer) and the built browser client.
+    expect(output).toMatch(/Open http:\/\/localhost:\d+\/ for the demo page/);
+    const page = await fetch(`${url}/`);
+    expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
+    expect(await page.text()).toContain('<script type="module" src="/demo/demo.js"></script>');
+    const session = await fetch(`${url}/demo/session`, { method: 'POST' });
+    expect(await session.json()).toEqual({ bearer: demoBearer });
+    for (const file of ['demo.js', 'index.js', 'token-client.js', 'types.js']) {
+      const script = await fetch(`${url}/demo/${file}`);
+      expect([file, script.status, script.headers.get('content-type')]).toEqual([file, 200, 'text/javascript; charset=utf-8']);
+    }
+    expect(await (await fetch(`${url}/demo/token-client.js`)).text()).toContain('export function createTokenClient');
+    expect((await fetch(`${url}/demo/..%2Fpackage.json`)).status).toBe(404);
   }, 45_000);
 });

@@ -38,14 +38,23 @@ interface Grant {
   handle?: string;
 }
 
+/** When the tab that fetched `grant` received it (browser clock). */
+const receivedAt = ({ result }: Grant) => result.expiresAt - result.expiresIn * 1000;
+
+/** How long a tab waits for another tab to hand it a fresh token before it fetches. */
+const ASK_MS = 50;
+
 /**
  * Makes a client for one token route. Across tabs of one origin it uses Web Locks
  * so that only one tab fetches at a time, and a BroadcastChannel to hand the new
  * token to the others (the tab that waited for the lock first checks whether one
  * arrived): locks give mutual exclusion, the channel spreads the result without
- * storage. Browsers do not order the message against the lock hand-off; a late
- * one costs one more fetch (same handle, inside its grace), and tabs converge on
- * the newest token. The message carries the refresh handle too: rotation kills a spent
+ * storage. Browsers do not order the message against the lock hand-off, and a tab
+ * just opened has heard nothing yet, so before it fetches a tab asks the others
+ * over the channel and waits up to 50 ms for a fresh token (an answer, or the
+ * message still on its way); if one is missed anyway, it costs one more fetch
+ * (same handle, inside its grace) and tabs converge on the newest token.
+ * The message carries the refresh handle too: rotation kills a spent
  * handle after a short grace, so every tab must hold the newest one to stay in
  * one chain. The handle lives only in memory (this closure and the same-origin
  * channel), never in any storage or cookie, and never in `body`. Without locks
@@ -72,11 +81,13 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const listeners = new Set<TokenListener>();
   let held: Grant | undefined;
   let inflight: Promise<TokenResult> | undefined;
+  let heard: (() => void) | undefined;
 
   const fresh = () => (held && clock.now() < held.refreshAt ? held.result : undefined);
 
   const adopt = (grant: Grant) => {
     held = grant;
+    heard?.();
     for (const listener of [...listeners]) {
       // A broken listener must not fail getToken nor starve the others; rethrown to be seen.
       try {
@@ -91,9 +102,16 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   if (channel) {
     channel.addEventListener('message', ({ data }) => {
+      // A tab that just opened asks for the token; any tab holding a fresh one answers.
+      if ((data as { ask?: unknown } | undefined)?.ask) {
+        if (fresh()) channel?.postMessage(held);
+        return;
+      }
       const grant = data as Grant | undefined;
-      // Tabs that fetched at once (no locks) converge on the longest-lived token.
-      if (grant?.result && (!held || grant.result.expiresAt >= held.result.expiresAt)) adopt(grant);
+      // The latest fetch wins: it holds the newest handle, even when the server answered its
+      // cached token again with less time left. Tabs that fetched at once (no locks) converge;
+      // the same token twice is no news.
+      if (grant?.result && (!held || receivedAt(grant) > receivedAt(held))) adopt(grant);
     });
   }
 
@@ -147,7 +165,16 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
 
   const obtain = async (): Promise<TokenResult> => {
     const run = async () => {
-      // Another tab may have fetched, and broadcast, while this one waited for the lock.
+      // Another tab may have fetched while this one waited for the lock, its broadcast
+      // still on the way; or this tab just opened. Ask, and wait briefly for a token.
+      if (!fresh() && channel) {
+        await new Promise<void>((done) => {
+          heard = done;
+          setTimeout(done, ASK_MS);
+          channel?.postMessage({ ask: 1 });
+        });
+        heard = undefined;
+      }
       const current = fresh();
       if (current) return current;
       const grant = await issue();

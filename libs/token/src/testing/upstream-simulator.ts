@@ -104,8 +104,12 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
 }
 
-/** A JWT-shaped token (unsigned) with an `exp`, so `exp` fallbacks can be exercised. */
+/**
+ * A JWT-shaped token with an `exp`, so `exp` fallbacks can be exercised. Not
+ * signed: its third part is random, so tokens differ at the end as real ones do
+ * (an abbreviated token, as the demo page shows it, still tells them apart).
+ */
 export function fakeJwt(claims: Record<string, unknown>): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.sim`;
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.${randomBytes(16).toString('base64url')}`;
 }
