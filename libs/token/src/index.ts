@@ -34,7 +34,7 @@ export { SentifydTokenProvider, type SentifydTokenReply } from './providers/sent
 export type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
 
 // What a custom provider needs to call an upstream
-export { UpstreamClient } from './upstream/upstream.client';
+export { UpstreamClient, type UpstreamRequest } from './upstream/upstream.client';
 export { Secret } from './secret';
 
 // Guards and decorators for an app's own routes

@@ -23,6 +23,12 @@ export interface TokenRouteOptions {
    * including preflight answers. Absent: no CORS headers, as for any same-origin route.
    */
   cors?: string[];
+  /**
+   * This route's own budget per caller and minute, instead of the module's
+   * `rateLimit.perMinute` (say 10 for a provider whose every call is billed).
+   * Ignored while limiting is off (`rateLimit.perMinute: 0`).
+   */
+  rateLimit?: { perMinute: number };
 }
 
 /** Rate limits of the mounted routes, per caller (user id when signed in, else client IP). */

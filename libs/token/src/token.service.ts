@@ -69,7 +69,7 @@ export class TokenService {
    * otherwise. The warm route answers through here without awaiting.
    */
   issueNow(provider: TokenProvider, request: TokenRequest): TokenAnswer | undefined {
-    if (provider.issuesRefreshHandles) return undefined;
+    if (provider.issuesRefreshHandles || provider.scope === 'request') return undefined;
     const checked = this.checked(provider, request);
     const hit = this.cache.peek(grantKey(provider, checked));
     return hit && this.rendered(provider, checked, hit, undefined);
@@ -107,7 +107,10 @@ export class TokenService {
 
   /** Looks the grant up first, so a failed upstream call spends no refresh handle. */
   private async answer(provider: TokenProvider, request: TokenRequest, spend: (() => Promise<string>) | undefined): Promise<TokenAnswer> {
-    const lookup = await this.cache.get(grantKey(provider, request), this.loader(provider, request));
+    const lookup =
+      provider.scope === 'request'
+        ? await this.cache.once(() => this.load(provider, request, undefined))
+        : await this.cache.get(grantKey(provider, request), this.loader(provider, request));
     const refreshHandle = provider.issuesRefreshHandles
       ? await (spend ? spend() : this.handles.mint({ userId: request.user!.id, provider: provider.name, audience: request.audience }))
       : undefined;
@@ -116,7 +119,7 @@ export class TokenService {
 
   private rendered(provider: TokenProvider, request: TokenRequest, lookup: GrantLookup, refreshHandle: string | undefined): TokenAnswer {
     const expiresIn = secondsLeft(lookup.grant.expiresAt, this.clock.now());
-    const body = provider.render({ grant: lookup.grant, expiresIn, refreshHandle, request });
+    const body = provider.render({ grant: lookup.grant, expiresIn, expiresAt: lookup.grant.expiresAt, refreshHandle, request });
     return { body, source: lookup.source, upstreamMs: lookup.upstreamMs };
   }
 

@@ -72,6 +72,21 @@ describe('GrantCache', () => {
     expect(up.load).toHaveBeenCalledTimes(1);
   });
 
+  it('once: one load per caller, never cached or merged, deadlines from before the call', async () => {
+    const { cache, clock, store } = setup();
+    let n = 0;
+    const load = async (): Promise<UpstreamGrant> => {
+      clock.advance(2_000); // the upstream takes 2 s
+      return { accessToken: `single-${++n}`, expiresIn: 100 };
+    };
+    const before = clock.now();
+    const lookups = await Promise.all(Array.from({ length: 20 }, () => cache.once(load)));
+    expect(new Set(lookups.map((l) => l.grant.accessToken)).size).toBe(20);
+    expect(lookups[0]).toMatchObject({ source: 'upstream', grant: { expiresAt: before + 90_000 } }); // 100 s minus the 10 % margin, from before
+    expect(store.written).toEqual([]);
+    expect(cache.peek('single')).toBeUndefined();
+  });
+
   it('never merges different keys', async () => {
     const { cache } = setup();
     const a = loader();

@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../clock';
 import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 import { describeError } from '../errors/describe-error';
+import type { UpstreamGrant } from '../providers/token-provider';
 import type { CachedGrant } from './cached-grant';
+import { deadlines } from './expiry';
 import { Sealer } from '../store/sealer';
 import { SharedGrants, type GrantLoader, type SharedLoad } from './shared-grants';
 import { TokenStore } from '../store/token-store';
@@ -46,7 +48,7 @@ export class GrantCache {
     @Inject(TokenStore) store: TokenStore,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(Sealer) sealer: Sealer,
-    @Inject(TOKEN_SETTINGS) settings: TokenSettings,
+    @Inject(TOKEN_SETTINGS) private readonly settings: TokenSettings,
   ) {
     // A holder's upstream exchange, retry included, ends within one deadline: wait that plus room for store round trips.
     const lockWaitMs = settings.upstreamTimeoutMs + 2_000;
@@ -78,6 +80,24 @@ export class GrantCache {
   peek(key: string): GrantLookup | undefined {
     const hit = this.hot.get(key);
     return hit !== undefined && this.clock.now() < hit.grant.refreshAt ? hit : undefined;
+  }
+
+  /**
+   * A grant for one caller only (a provider whose scope is `request`: its
+   * tokens are single-use or carry per-session config): fetched with `load`
+   * now, never cached, never merged with another caller's call. Its deadlines
+   * count from the moment before the call, on the server's clock.
+   */
+  async once(load: () => Promise<UpstreamGrant>): Promise<GrantLookup> {
+    const before = this.clock.now();
+    const started = performance.now();
+    const upstream = await load();
+    const grant: CachedGrant = Object.freeze({
+      accessToken: upstream.accessToken,
+      extras: upstream.extras,
+      ...deadlines(upstream.expiresIn, before, this.settings.expiry),
+    });
+    return { grant, source: 'upstream', upstreamMs: Math.round(performance.now() - started) };
   }
 
   private refreshAhead(key: string, load: GrantLoader, current: CachedGrant): void {

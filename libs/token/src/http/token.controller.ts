@@ -1,4 +1,5 @@
 import { Controller, Get, HttpCode, Inject, Options, Post, Req, Type, UseFilters, UseGuards } from '@nestjs/common';
+import { Throttle } from '@nestjs/throttler';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { TokenProblem } from '../errors/token-problem';
 import type { TokenRequest } from '../providers/token-provider';
@@ -108,5 +109,6 @@ export function createTokenController(route: TokenRouteOptions): Type<TokenContr
   TokenRoute({ provider: route.provider, path: route.path, cors: route.cors })(MountedTokenController);
   TokenAccess(route.access)(MountedTokenController);
   if (route.allowedOrigins) AllowedOrigins(route.allowedOrigins)(MountedTokenController);
+  if (route.rateLimit) Throttle({ token: { limit: route.rateLimit.perMinute, ttl: 60_000 } })(MountedTokenController);
   return MountedTokenController;
 }

@@ -3,9 +3,11 @@ import type { CachedGrant } from '../grants/cached-grant';
 
 /**
  * Who shares one grant: the whole application (Miso's client token), one
- * audience such as an avatar (Sentifyd), or one signed-in user.
+ * audience such as an avatar (Sentifyd), one signed-in user, or nobody:
+ * `request` grants (single-use tokens, tokens carrying per-session config) are
+ * fetched for one caller, never cached and never merged with another's call.
  */
-export type GrantScope = 'application' | 'audience' | 'user';
+export type GrantScope = 'application' | 'audience' | 'user' | 'request';
 
 /** The signed-in user as the app's authentication put it on the request. */
 export interface TokenUser {
@@ -42,6 +44,8 @@ export interface IssuedToken {
   readonly grant: CachedGrant;
   /** Whole seconds the access token really has left after the safety margin (>= 1). */
   readonly expiresIn: number;
+  /** When the token stops being served (ms since the epoch, server clock, margin applied): `new Date(expiresAt).toISOString()` for answers. */
+  readonly expiresAt: number;
   /** Opaque per-user refresh handle, for providers that issue them. */
   readonly refreshHandle?: string;
   readonly request: TokenRequest;

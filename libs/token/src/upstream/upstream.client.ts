@@ -16,6 +16,18 @@ const MAX_CIRCUITS = 10_000;
 const MIN_RETRY_MS = 100;
 const TIMEOUT_CODES = new Set(['ECONNABORTED', 'ETIMEDOUT', 'ERR_CANCELED']);
 
+/** One call to an upstream, for {@link UpstreamClient.request}. */
+export interface UpstreamRequest {
+  /** Default `POST`. */
+  readonly method?: 'GET' | 'POST';
+  readonly url: string;
+  /** Sent as is; say its type in `headers`. */
+  readonly body?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+  /** `json` (default): the parsed JSON of the reply; `text`: its text. */
+  readonly reply?: 'json' | 'text';
+}
+
 /**
  * The one way the library calls an upstream: a POST under one deadline
  * (`upstreamTimeoutMs`) that bounds the whole exchange, one jittered retry on
@@ -44,13 +56,28 @@ export class UpstreamClient {
    * POSTs `body` as JSON (no body when undefined) and answers the parsed JSON of a 2xx reply.
    * @throws UpstreamError
    */
-  async postJson(provider: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+  postJson(provider: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+    return this.request(provider, { url, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  }
+
+  /**
+   * One upstream exchange under the deadline, retry and circuit: `method`
+   * (default POST) with a string `body` as given (set its content type in
+   * `headers`), answering the parsed JSON of a 2xx reply, or its text with
+   * `reply: 'text'`.
+   *
+   * @example
+   * const form = new URLSearchParams({ grant_type: 'client_credentials' }).toString();
+   * await upstream.request('oauth2', { url, body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+   * @throws UpstreamError
+   */
+  async request(provider: string, call: UpstreamRequest): Promise<unknown> {
     const circuit = this.circuit(provider, circuitAudience());
     this.metrics?.watchCircuit(provider, circuit);
     if (!circuit.tryEnter()) throw new UpstreamError(provider, 'circuit_open');
     try {
       // Each HTTP attempt is measured (a retry is a second upstream request); a refusal by the circuit is none.
-      const result = await this.withRetry((timeoutMs) => this.measured(provider, () => this.postOnce(provider, url, body, headers, timeoutMs)));
+      const result = await this.withRetry((timeoutMs) => this.measured(provider, () => this.once(provider, call, timeoutMs)));
       circuit.succeeded();
       return result;
     } catch (error) {
@@ -102,12 +129,15 @@ export class UpstreamClient {
     return this.metrics ? this.metrics.measureUpstream(provider, call) : call();
   }
 
-  private async postOnce(provider: string, url: string, body: unknown, headers: Record<string, string>, timeoutMs: number): Promise<unknown> {
+  private async once(provider: string, call: UpstreamRequest, timeoutMs: number): Promise<unknown> {
     let response: AxiosResponse<string>;
     try {
       response = await firstValueFrom(
-        this.http.post<string>(url, body === undefined ? undefined : JSON.stringify(body), {
-          headers: { accept: 'application/json', 'content-type': 'application/json', ...headers },
+        this.http.request<string>({
+          method: call.method ?? 'POST',
+          url: call.url,
+          data: call.body,
+          headers: { accept: call.reply === 'text' ? 'text/plain' : 'application/json', ...call.headers },
           timeout: timeoutMs,
           // A second guard, should axios' own timer not fire (a body that trickles in).
           signal: AbortSignal.timeout(timeoutMs + 50),
@@ -126,6 +156,7 @@ export class UpstreamClient {
     if (response.status < 200 || response.status >= 300) {
       throw new UpstreamError(provider, response.status >= 500 ? 'failed' : 'rejected', response.status);
     }
+    if (call.reply === 'text') return response.data;
     try {
       return JSON.parse(response.data);
     } catch {
