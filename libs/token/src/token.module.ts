@@ -15,7 +15,7 @@ import { MemoryTokenStore } from './store/memory.store';
 import { Sealer } from './store/sealer';
 import { TokenStore } from './store/token-store';
 import { StoreThrottlerStorage } from './throttling/store-throttler.storage';
-import { throttlerOptions, TOKEN_THROTTLER_OPTIONS, TOKEN_THROTTLER_STORAGE } from './throttling/throttler-options';
+import { TOKEN_THROTTLER_STORAGE } from './throttling/throttler-storage.token';
 import { TokenThrottler } from './throttling/token-throttler';
 import { TOKEN_MODULE_OPTIONS, TOKEN_ROUTES } from './token.constants';
 import { ConfigurableModuleClass } from './token.module-definition';
@@ -67,7 +67,6 @@ function sealerFor(options: TokenModuleOptions): Sealer {
       inject: [TOKEN_MODULE_OPTIONS, Clock],
     },
     { provide: Sealer, useFactory: sealerFor, inject: [TOKEN_MODULE_OPTIONS] },
-    { provide: TOKEN_THROTTLER_OPTIONS, useFactory: throttlerOptions, inject: [TOKEN_SETTINGS] },
     {
       provide: TOKEN_THROTTLER_STORAGE,
       useFactory: (store: TokenStore, clock: Clock) => new StoreThrottlerStorage(store, clock),

@@ -7,6 +7,10 @@ import { AllowedOrigins, TokenAccess, TokenRoute } from './token-route.decorator
 
 /** What the decorators say of one route, read once and kept. */
 export interface RoutePlan {
+  /** The route's identity in rate-limit keys (its controller's name). */
+  readonly id: string;
+  /** The route's own rate budget per caller and minute, when it has one. */
+  readonly perMinute?: number;
   readonly provider?: string;
   readonly access?: TokenAccessLevel;
   /** The route's own origin list; undefined defers to the provider's. */
@@ -52,6 +56,8 @@ function readPlan(reflector: Reflector, targets: [Function, Function]): RoutePla
   const route = reflector.getAllAndOverride(TokenRoute, targets);
   const paths = route?.path === undefined ? [] : [route.path].flat();
   return Object.freeze({
+    id: targets[1].name,
+    perMinute: route?.perMinute,
     provider: route?.provider,
     access: reflector.getAllAndOverride(TokenAccess, targets),
     allowedOrigins: reflector.getAllAndOverride(AllowedOrigins, targets),

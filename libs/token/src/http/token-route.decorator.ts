@@ -37,6 +37,8 @@ export interface TokenRouteMetadata {
   readonly path?: string | readonly string[];
   /** Origins that get CORS headers (credentials allowed, never `*`). */
   readonly cors?: readonly string[];
+  /** The route's own rate budget per caller and minute, instead of the module's `rateLimit.perMinute`. */
+  readonly perMinute?: number;
 }
 
 /**

@@ -1,5 +1,4 @@
 import { Controller, Get, HttpCode, Inject, Options, Post, Req, Type, UseFilters, UseGuards } from '@nestjs/common';
-import { Throttle } from '@nestjs/throttler';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
 import { TokenProblem } from '../errors/token-problem';
 import type { TokenRequest } from '../providers/token-provider';
@@ -106,9 +105,8 @@ export function createTokenController(route: TokenRouteOptions): Type<TokenContr
   class MountedTokenController extends TokenController {}
   Object.defineProperty(MountedTokenController, 'name', { value: `TokenController(${route.provider})` });
   Controller(route.path)(MountedTokenController);
-  TokenRoute({ provider: route.provider, path: route.path, cors: route.cors })(MountedTokenController);
+  TokenRoute({ provider: route.provider, path: route.path, cors: route.cors, perMinute: route.rateLimit?.perMinute })(MountedTokenController);
   TokenAccess(route.access)(MountedTokenController);
   if (route.allowedOrigins) AllowedOrigins(route.allowedOrigins)(MountedTokenController);
-  if (route.rateLimit) Throttle({ token: { limit: route.rateLimit.perMinute, ttl: 60_000 } })(MountedTokenController);
   return MountedTokenController;
 }

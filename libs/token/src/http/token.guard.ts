@@ -58,8 +58,9 @@ export class TokenGuard implements CanActivate {
     }
     const provider = plan.provider === undefined ? undefined : this.registry.enabled(plan.provider);
     this.checkOrigin(request, plan, provider);
-    if (!this.throttler.enabled) return this.admit(request, plan, provider, path);
-    return this.throttler.canActivate(context).then(() => this.admit(request, plan, provider, path));
+    const counted = this.throttler.enabled ? this.throttler.check(request, plan) : undefined;
+    if (counted === undefined) return this.admit(request, plan, provider, path);
+    return counted.then(() => this.admit(request, plan, provider, path));
   }
 
   /** 403 unless the request's origin is on the route's list, else the provider's (none: any origin). */

@@ -1,60 +1,87 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { ThrottlerGuard, type ThrottlerModuleOptions, type ThrottlerStorage } from '@nestjs/throttler';
+import { Inject, Injectable } from '@nestjs/common';
+import { normalizeIp } from '@nestjs/throttler';
 import { TokenProblem } from '../errors/token-problem';
+import type { HttpRequestLike } from '../http/http-exchange';
+import type { RoutePlan } from '../http/route-plan';
 import { TokenUsers } from '../http/token-users';
-import { TOKEN_THROTTLER_OPTIONS, TOKEN_THROTTLER_STORAGE } from './throttler-options';
+import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
+import { TOKEN_THROTTLER_STORAGE } from './throttler-storage.token';
+import type { StoreThrottlerStorage, WindowCount } from './store-throttler.storage';
 
-// The package exports these types only from files under dist/: derive them instead of reaching in.
-type ThrottlerLimitDetail = Parameters<ThrottlerGuard['throwThrottlingException']>[1];
+const MINUTE_MS = 60_000;
+
+/** One budget per caller and route: `token` (every request) or `refresh` (requests carrying a refresh handle). */
+interface Budget {
+  readonly name: 'token' | 'refresh';
+  readonly limit: number;
+}
 
 /**
- * Rate limits of the token routes, with `@nestjs/throttler` under private DI
- * tokens (an app's own `ThrottlerModule` keeps its own limits): per caller
- * (the user id when signed in, else the client IP, which honours the
- * platform's proxy setting), one budget per route for GET and POST together,
- * and a tighter one for refreshes. Called by `TokenGuard`; a limited request
- * never reaches the upstream.
+ * Rate limits of the token routes, counted in `@nestjs/throttler` storage
+ * under the module's private DI token (an app's own `ThrottlerModule` keeps
+ * its own limits): per caller (the user id when signed in, else the client IP,
+ * which honours the platform's proxy setting; IPv6 by its /64), one budget per
+ * route and minute for GET and POST together, and a tighter one for refreshes.
+ * A route may have its own budget (`rateLimit` route option). Called by
+ * `TokenGuard` before the sign-in check, so anonymous floods count too; a
+ * limited request never reaches the upstream.
+ *
+ * In memory it costs one Map lookup a request and no promise; with a shared
+ * store, one store round trip.
  */
 @Injectable()
-export class TokenThrottler extends ThrottlerGuard {
+export class TokenThrottler {
+  private readonly budgets: readonly Budget[];
+
   constructor(
-    @Inject(TOKEN_THROTTLER_OPTIONS) options: ThrottlerModuleOptions,
-    @Inject(TOKEN_THROTTLER_STORAGE) storage: ThrottlerStorage,
-    reflector: Reflector,
-    private readonly users: TokenUsers,
+    @Inject(TOKEN_SETTINGS) private readonly settings: TokenSettings,
+    @Inject(TOKEN_THROTTLER_STORAGE) private readonly counter: StoreThrottlerStorage,
+    protected readonly users: TokenUsers,
   ) {
-    super(options, storage, reflector);
+    const { perMinute, refreshPerMinute } = settings.rateLimit;
+    this.budgets = perMinute > 0 ? [{ name: 'token', limit: perMinute }, { name: 'refresh', limit: refreshPerMinute }] : [];
   }
 
   /** False when limiting is off (`perMinute: 0`): the guard then skips the throttler entirely. */
   get enabled(): boolean {
-    return this.throttlers.length > 0;
+    return this.budgets.length > 0;
   }
 
-  /** `perMinute: 0` means limiting off on purpose: skip the throttler's "no throttlers" warning. */
-  override async onModuleInit(): Promise<void> {
-    if ((this.options as { throttlers?: unknown[] }).throttlers?.length === 0) {
-      this.throttlers = [];
-      this.commonOptions = {};
-      return;
+  /**
+   * Counts `request` against the budgets of the route `plan`; throws 429 (with
+   * `Retry-After`) when one is spent. Synchronous when counting in this process.
+   */
+  check(request: HttpRequestLike, plan: RoutePlan): void | Promise<void> {
+    const tracker = this.trackerOf(request);
+    let pending: Promise<void>[] | undefined;
+    for (const budget of this.budgets) {
+      if (budget.name === 'refresh' && !carriesRefreshToken(request)) continue;
+      const limit = budget.name === 'token' ? (plan.perMinute ?? budget.limit) : budget.limit;
+      const counted = this.counter.count(`rate:${budget.name}:${plan.id}:${tracker}`, MINUTE_MS);
+      if (counted instanceof Promise) (pending ??= []).push(counted.then((c) => this.enforce(c, limit)));
+      else this.enforce(counted, limit);
     }
-    await super.onModuleInit();
+    return pending && Promise.all(pending).then(() => undefined);
   }
 
-  protected override async getTracker(request: Record<string, any>): Promise<string> {
+  /** Whose budget a request spends: the user when signed in, else the client IP. Override to change. */
+  protected trackerOf(request: HttpRequestLike): string {
     const user = this.users.of(request);
-    return user ? `user:${user.id}` : `ip:${request.ip ?? 'unknown'}`;
+    const ip = request.ip ?? 'unknown';
+    return user ? `user:${user.id}` : `ip:${ip.includes(':') ? normalizeIp(ip) : ip}`;
   }
 
-  /** One key per route and caller: GET and POST share a budget. */
-  protected override generateKey(context: ExecutionContext, tracker: string, name: string): string {
-    return `${context.getClass().name}:${name}:${tracker}`;
+  private enforce(counted: WindowCount, limit: number): void {
+    if (counted.hits <= limit) return;
+    const seconds = Math.max(1, Math.ceil((counted.resetAt - this.settings.clock.now()) / 1000));
+    throw new TokenProblem(429, 'rate_limited', 'Too many token requests; try again later.', { 'Retry-After': String(seconds) });
   }
+}
 
-  protected override async throwThrottlingException(_context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
-    throw new TokenProblem(429, 'rate_limited', 'Too many token requests; try again later.', {
-      'Retry-After': String(Math.max(1, detail.timeToBlockExpire)),
-    });
-  }
+function carriesRefreshToken(request: HttpRequestLike): boolean {
+  const { query, body } = request;
+  return (
+    (typeof query === 'object' && query !== null && Object.hasOwn(query, 'refreshToken')) ||
+    (typeof body === 'object' && body !== null && Object.hasOwn(body, 'refreshToken'))
+  );
 }

@@ -1,0 +1,80 @@
+import { TokenProblem } from '../errors/token-problem';
+import type { HttpRequestLike } from '../http/http-exchange';
+import type { RoutePlan } from '../http/route-plan';
+import { TokenUsers } from '../http/token-users';
+import { MemoryTokenStore } from '../store/memory.store';
+import type { TokenStore } from '../store/token-store';
+import { FakeClock } from '../testing/fake-clock';
+import { resolveSettings } from '../token-settings';
+import { StoreThrottlerStorage } from './store-throttler.storage';
+import { TokenThrottler } from './token-throttler';
+
+const ROUTE: RoutePlan = Object.freeze({ id: 'TokenController(miso)', paths: ['/api/client-token'] });
+
+function setup(perMinute = 3, store: TokenStore = new MemoryTokenStore()) {
+  const clock = new FakeClock();
+  const settings = resolveSettings({ clock, rateLimit: { perMinute } });
+  const throttler = new TokenThrottler(settings, new StoreThrottlerStorage(store, clock), new TokenUsers(settings));
+  return { clock, throttler };
+}
+
+const from = (ip: string, extra: Partial<HttpRequestLike> = {}): HttpRequestLike => ({ method: 'GET', url: '/', headers: {}, ip, ...extra });
+
+/** The status `check` ends with: 200 when admitted, else the problem's. */
+function statusOf(run: () => void | Promise<void>): number {
+  try {
+    const result = run();
+    if (result !== undefined) throw new Error('expected a synchronous answer with the memory store');
+    return 200;
+  } catch (error) {
+    if (error instanceof TokenProblem) return error.getStatus();
+    throw error;
+  }
+}
+
+describe('TokenThrottler', () => {
+  it('answers synchronously in memory and refuses the 4th request of a minute with 429 and Retry-After', () => {
+    const { throttler, clock } = setup(3);
+    const statuses = Array.from({ length: 4 }, () => statusOf(() => throttler.check(from('10.0.0.1'), ROUTE)));
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    clock.advance(20_000);
+    try {
+      throttler.check(from('10.0.0.1'), ROUTE);
+    } catch (error) {
+      expect((error as TokenProblem).headers).toEqual({ 'Retry-After': '40' });
+    }
+    clock.advance(40_000);
+    expect(statusOf(() => throttler.check(from('10.0.0.1'), ROUTE))).toBe(200);
+  });
+
+  it('keeps a budget per caller and per route, and a route may have its own', () => {
+    const { throttler } = setup(2);
+    const billed: RoutePlan = { id: 'TokenController(openai)', paths: ['/api/openai'], perMinute: 1 };
+    expect([1, 2].map(() => statusOf(() => throttler.check(from('10.0.0.1'), ROUTE)))).toEqual([200, 200]);
+    expect(statusOf(() => throttler.check(from('10.0.0.2'), ROUTE))).toBe(200);
+    expect([1, 2].map(() => statusOf(() => throttler.check(from('10.0.0.1'), billed)))).toEqual([200, 429]);
+  });
+
+  it('counts IPv6 callers by their /64, so rotating addresses in it gains nothing', () => {
+    const { throttler } = setup(2);
+    const statuses = ['2001:db8:1:2::a', '2001:db8:1:2::b', '2001:db8:1:2:ffff::1'].map((ip) => statusOf(() => throttler.check(from(ip), ROUTE)));
+    expect(statuses).toEqual([200, 200, 429]);
+  });
+
+  it('gives refreshes a quarter of the budget (at least 1)', () => {
+    const { throttler } = setup(8);
+    const refresh = () => from('10.0.0.3', { method: 'POST', body: { refreshToken: 'h' } });
+    expect([1, 2, 3].map(() => statusOf(() => throttler.check(refresh(), ROUTE)))).toEqual([200, 200, 429]);
+  });
+
+  it('with a shared store, counts there (one round trip) and answers a promise', async () => {
+    const memory = new MemoryTokenStore();
+    let roundTrips = 0;
+    // Any store other than the in-process one counts as shared (Redis, in production).
+    const shared = { increment: (key: string, ttlMs: number) => (roundTrips++, memory.increment(key, ttlMs)) } as unknown as TokenStore;
+    const { throttler } = setup(1, shared);
+    await expect(throttler.check(from('10.0.0.4'), ROUTE)).resolves.toBeUndefined();
+    await expect(throttler.check(from('10.0.0.4'), ROUTE)).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(roundTrips).toBe(2);
+  });
+});
