@@ -32,6 +32,28 @@ export function prepareBuiltApp(): { main: string; cwd: string; cleanup(): void 
   return { main: join(dir, 'dist/src/main.js'), cwd, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/**
+ * Declares the hooks of a spec block that spawns the built app: prepared once
+ * for the block, every process it started stopped after each test, the copy
+ * removed at the end. Answers `start`, which spawns one with exactly `env`.
+ */
+export function useBuiltApp(): (env: Record<string, string>) => AppProcess {
+  let built: ReturnType<typeof prepareBuiltApp> | undefined;
+  const running: AppProcess[] = [];
+  beforeAll(() => {
+    built = prepareBuiltApp();
+  }, 200_000);
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((app) => app.stop()));
+  });
+  afterAll(() => built?.cleanup());
+  return (env) => {
+    const app = new AppProcess(built!.main, built!.cwd, env);
+    running.push(app);
+    return app;
+  };
+}
+
 /** One spawned app process and everything it printed. */
 export class AppProcess {
   stdout = '';

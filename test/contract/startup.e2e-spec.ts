@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AppProcess, prepareBuiltApp } from './built-app';
+import { useBuiltApp, type AppProcess } from './built-app';
 import { expectProblem, METHODS, send } from './http';
 
 const SECRET = `miso-secret-${randomBytes(8).toString('hex')}`;
@@ -9,21 +9,7 @@ const BAD_URL = `not-a-url-${randomBytes(4).toString('hex')}`;
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 describe('the built app (node dist/src/main.js)', () => {
-  let built: ReturnType<typeof prepareBuiltApp>;
-  const running: AppProcess[] = [];
-  const start = (env: Record<string, string>) => {
-    const app = new AppProcess(built.main, built.cwd, env);
-    running.push(app);
-    return app;
-  };
-
-  beforeAll(() => {
-    built = prepareBuiltApp();
-  }, 200_000);
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((app) => app.stop()));
-  });
-  afterAll(() => built?.cleanup());
+  const start = useBuiltApp();
 
   describe('refuses to start on a bad environment, in one line that names the variable', () => {
     const cases: Array<[string, Record<string, string>, RegExp]> = [
@@ -51,7 +37,7 @@ describe('the built app (node dist/src/main.js)', () => {
     // Four at a time: each is a short-lived process, and every wait is bounded.
     beforeAll(async () => {
       for (let i = 0; i < cases.length; i += 4) {
-        const apps = cases.slice(i, i + 4).map(([name, env]) => [name, new AppProcess(built.main, built.cwd, { PORT: '0', ...env })] as const);
+        const apps = cases.slice(i, i + 4).map(([name, env]) => [name, start({ PORT: '0', ...env })] as const);
         for (const [name, app] of apps) exited.set(name, app);
         await Promise.all(apps.map(([, app]) => app.exit(25_000)));
       }

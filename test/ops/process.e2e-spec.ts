@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppProcess, prepareBuiltApp } from '../contract/built-app';
+import { useBuiltApp, type AppProcess } from '../contract/built-app';
 import { startUpstreams, type Upstreams } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 
@@ -7,20 +7,10 @@ const LISTENING = /listening on (http:\/\/[^\s"]+)/;
 
 /** The built app as an orchestrator runs it: JSON logs, SIGTERM, exit codes. */
 describe('the built app under an orchestrator', () => {
-  let built: ReturnType<typeof prepareBuiltApp>;
-  const running: AppProcess[] = [];
-
-  beforeAll(() => {
-    built = prepareBuiltApp();
-  }, 200_000);
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((app) => app.stop()));
-  });
-  afterAll(() => built?.cleanup());
+  const spawnApp = useBuiltApp();
 
   const start = async (env: Record<string, string>): Promise<{ app: AppProcess; url: string }> => {
-    const app = new AppProcess(built.main, built.cwd, { PORT: '0', HOST: '127.0.0.1', ...env });
-    running.push(app);
+    const app = spawnApp({ PORT: '0', HOST: '127.0.0.1', ...env });
     const url = (await app.waitFor(LISTENING, 30_000))[1].replace('localhost', '127.0.0.1');
     return { app, url };
   };
