@@ -231,10 +231,10 @@ describe('AssemblyAI variables', () => {
   });
 
   it.each([
-    ['the key without AUTH_JWT_SECRET (the route is signed-in)', { ASSEMBLYAI_API_KEY: 'aai-key-distinctive-1' }, 'AUTH_JWT_SECRET'],
-    ['a base URL that is not http(s)', { ...JWT, ASSEMBLYAI_API_KEY: 'aai-key-distinctive-1', ASSEMBLYAI_BASE_URL: 'ftp://aai.example' }, 'ASSEMBLYAI_BASE_URL'],
-    ['production with no provider at all', { NODE_ENV: 'production' }, 'NODE_ENV'],
-  ])('refuses %s, naming %s and no value', (_name, raw, variable) => {
+    ['the key without AUTH_JWT_SECRET (the route is signed-in)', 'AUTH_JWT_SECRET', { ASSEMBLYAI_API_KEY: 'aai-key-distinctive-1' }],
+    ['a base URL that is not http(s)', 'ASSEMBLYAI_BASE_URL', { ...JWT, ASSEMBLYAI_API_KEY: 'aai-key-distinctive-1', ASSEMBLYAI_BASE_URL: 'ftp://aai.example' }],
+    ['production with no provider at all', 'NODE_ENV', { NODE_ENV: 'production' }],
+  ])('refuses %s, naming %s and no value', (_name, variable, raw) => {
     let error: unknown;
     try {
       parseEnv(raw);
