@@ -22,6 +22,9 @@ export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRout
   return [
     { path: ['/api/client-token', '/api/v1/auth/client-token'], provider: 'miso', access: 'public', cors },
     { path: '/request_tokens', provider: 'sentifyd', access: 'signed-in', cors },
+    // Per-request providers: every call is billed to the key, hence the tighter budget.
+    { path: '/api/assemblyai/token', provider: 'assemblyai', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
+    { path: '/api/elevenlabs/signed-url', provider: 'elevenlabs', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
   ];
 }
 

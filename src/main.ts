@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory';
 import { EnvError } from './config/env.schema';
-import { startSandbox } from './sandbox/sandbox';
+import { SANDBOX_ELEVENLABS_AGENT, startSandbox } from './sandbox/sandbox';
 
 /**
  * Starts the example token service. A bad environment stops it with one line
@@ -21,6 +21,8 @@ async function main(): Promise<void> {
     logger.warn(`Open ${url}/ for the demo page (both tokens, refreshing, through the browser client).`);
     logger.warn(`Try:  curl -s ${url}/api/client-token`);
     logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}/request_tokens`);
+    logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}/api/assemblyai/token`);
+    logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" "${url}/api/elevenlabs/signed-url?agent_id=${SANDBOX_ELEVENLABS_AGENT}"`);
     app.getHttpServer().once('close', () => void sandbox.close());
   }
   logger.log(`Token service listening on ${url}`);

@@ -36,6 +36,11 @@ const schema = z.object({
   SENTIFYD_BACKEND: optional(httpUrl),
   SENTIFYD_AVATAR_IDS: optional(list),
   SENTIFYD_REFRESH_PATH: optional(z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'must be a path starting with /')),
+  ASSEMBLYAI_API_KEY: optional(z.string()),
+  ASSEMBLYAI_BASE_URL: optional(httpUrl),
+  ELEVENLABS_API_KEY: optional(z.string()),
+  ELEVENLABS_AGENT_IDS: optional(list.refine((ids) => ids.length > 0, 'must name at least one agent id')),
+  ELEVENLABS_BASE_URL: optional(httpUrl),
   AUTH_JWT_SECRET: optional(z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')),
   AUTH_JWT_ISSUER: optional(z.string()),
   AUTH_JWT_AUDIENCE: optional(z.string()),
@@ -52,6 +57,8 @@ export type AppEnv = z.infer<typeof schema>;
 const GROUPS: ReadonlyArray<readonly string[]> = [
   ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL'],
   ['AVATAR_API_KEY', 'SENTIFYD_BACKEND'],
+  ['ASSEMBLYAI_API_KEY'],
+  ['ELEVENLABS_API_KEY', 'ELEVENLABS_AGENT_IDS'],
 ];
 
 /**
@@ -75,6 +82,12 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   if (env.METRICS_PORT && env.METRICS_PORT === (env.PORT ?? 3000)) throw new EnvError('METRICS_PORT', 'must differ from PORT: metrics are never served on the public port');
   if (env.AVATAR_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');
+  }
+  if (env.ASSEMBLYAI_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
+    throw new EnvError('AUTH_JWT_SECRET', 'is required: the AssemblyAI route is for signed-in users');
+  }
+  if (env.ELEVENLABS_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
+    throw new EnvError('AUTH_JWT_SECRET', 'is required: the ElevenLabs route is for signed-in users');
   }
   // A production deployment that configures nothing is a mistake, never a token service with only 404s.
   if (env.NODE_ENV === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {

@@ -27,6 +27,10 @@ export function tokenOptionsFromEnv(env: AppEnv, jwt: JwtService, overrides: Par
           refreshPath: env.SENTIFYD_REFRESH_PATH,
         }
       : undefined,
+    assemblyai: env.ASSEMBLYAI_API_KEY ? { apiKey: new Secret(env.ASSEMBLYAI_API_KEY), baseUrl: env.ASSEMBLYAI_BASE_URL } : undefined,
+    elevenlabs: env.ELEVENLABS_API_KEY
+      ? { apiKey: new Secret(env.ELEVENLABS_API_KEY), agentIds: env.ELEVENLABS_AGENT_IDS!, baseUrl: env.ELEVENLABS_BASE_URL }
+      : undefined,
     store: env.REDIS_URL ? RedisTokenStore.fromUrl(env.REDIS_URL) : undefined,
     // Instances sharing Redis must share the sealing key; they already share the JWT secret.
     storeKey: env.AUTH_JWT_SECRET ? deriveStoreKey(env.AUTH_JWT_SECRET) : undefined,

@@ -1,10 +1,14 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { startMisoSimulator, startSentifydSimulator, type UpstreamSimulator } from 'nestjs-token-broker/testing';
+import { startAssemblyAISimulator, startElevenLabsSimulator } from 'nestjs-token-broker/testing';
 import { EnvError } from '../config/env.schema';
 
 /** Variables that, when any is set, mean real upstreams are meant. */
 const PROVIDER_VARIABLES = ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL', 'AVATAR_API_KEY', 'SENTIFYD_BACKEND'];
+PROVIDER_VARIABLES.push('ASSEMBLYAI_API_KEY', 'ELEVENLABS_API_KEY', 'ELEVENLABS_AGENT_IDS');
+/** The one agent the ElevenLabs stand-in serves: `?agent_id=sandbox-agent`. */
+export const SANDBOX_ELEVENLABS_AGENT = 'sandbox-agent';
 
 /** A running sandbox: the environment to start the app with, and what to tell the user. */
 export interface Sandbox {
@@ -32,6 +36,11 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
     await startSentifydSimulator({ apiKey, expiresIn }),
   ];
   const [miso, sentifyd] = simulators;
+  const assemblyaiKey = randomBytes(24).toString('base64url');
+  const assemblyai = await startAssemblyAISimulator({ apiKey: assemblyaiKey });
+  const elevenlabsKey = randomBytes(24).toString('base64url');
+  const elevenlabs = await startElevenLabsSimulator({ apiKey: elevenlabsKey, agentIds: [SANDBOX_ELEVENLABS_AGENT] });
+  simulators.push(assemblyai, elevenlabs);
   const demoBearer = new JwtService().sign({ sub: 'demo-user' }, { secret: jwtSecret, algorithm: 'HS256', expiresIn: '12h' });
   return {
     env: {
@@ -41,6 +50,11 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
       MISO_CONTROLLER_URL: miso.url,
       AVATAR_API_KEY: apiKey,
       SENTIFYD_BACKEND: sentifyd.url,
+      ASSEMBLYAI_API_KEY: assemblyaiKey,
+      ASSEMBLYAI_BASE_URL: assemblyai.url,
+      ELEVENLABS_API_KEY: elevenlabsKey,
+      ELEVENLABS_AGENT_IDS: SANDBOX_ELEVENLABS_AGENT,
+      ELEVENLABS_BASE_URL: elevenlabs.url,
       AUTH_JWT_SECRET: jwtSecret,
     },
     demoBearer,

@@ -3,6 +3,8 @@ import type { ExpiryPolicy } from './grants/expiry';
 import type { TokenStore } from './store/token-store';
 import type { MisoOptions } from './providers/miso/miso.options';
 import type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
+import type { AssemblyAIOptions } from './providers/assemblyai/assemblyai.options';
+import type { ElevenLabsOptions } from './providers/elevenlabs/elevenlabs.options';
 import type { TokenUser } from './providers/token-provider';
 
 /** Who may call a route. */
@@ -45,6 +47,10 @@ export interface TokenModuleOptions {
   miso?: MisoOptions;
   /** Settings of the built-in Sentifyd provider; absent leaves it disabled (404). */
   sentifyd?: SentifydOptions;
+  /** Settings of the built-in AssemblyAI provider (one-time streaming tokens, one upstream call per request); absent leaves it disabled (404). */
+  assemblyai?: AssemblyAIOptions;
+  /** Settings of the built-in ElevenLabs provider (Agents signed URLs, one upstream call per request); absent leaves it disabled (404). */
+  elevenlabs?: ElevenLabsOptions;
   /**
    * Where grants, handles, locks and rate counters live. Default: a bounded
    * in-memory store. Pass a `RedisTokenStore` when several instances run.

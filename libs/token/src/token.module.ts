@@ -10,6 +10,8 @@ import { TokenMetrics } from './metrics/token-metrics';
 import { TokenUsers } from './http/token-users';
 import { MisoTokenProvider } from './providers/miso/miso.provider';
 import { SentifydTokenProvider } from './providers/sentifyd/sentifyd.provider';
+import { AssemblyAITokenProvider } from './providers/assemblyai/assemblyai.provider';
+import { ElevenLabsTokenProvider } from './providers/elevenlabs/elevenlabs.provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { MemoryTokenStore } from './store/memory.store';
 import { Sealer } from './store/sealer';
@@ -80,6 +82,8 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     UpstreamClient,
     MisoTokenProvider,
     SentifydTokenProvider,
+    AssemblyAITokenProvider,
+    ElevenLabsTokenProvider,
     TokenThrottler,
     TokenGuard,
     TokenMetrics,

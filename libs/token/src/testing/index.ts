@@ -14,3 +14,5 @@ export * from './recording-store';
 export * from './upstream-simulator';
 export * from './miso-simulator';
 export * from './sentifyd-simulator';
+export * from './assemblyai-simulator';
+export * from './elevenlabs-simulator';
