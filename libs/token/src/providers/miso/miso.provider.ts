@@ -65,14 +65,21 @@ export class MisoTokenProvider implements TokenProvider {
   /** The DataClient config; override to add fields. */
   protected config(issued: IssuedToken): MisoClientConfig {
     const miso = this.settings;
-    return {
-      baseUrl: miso.baseUrl ?? issued.request.baseUrl ?? '',
+    const baseUrl = miso.baseUrl ?? issued.request.baseUrl ?? '';
+    const clientTokenUri = issued.request.path ?? '';
+    // Nearly every request comes to the same host and path as the last: hand out the same frozen config.
+    const last = this.lastConfig;
+    if (last !== undefined && last.baseUrl === baseUrl && last.clientTokenUri === clientTokenUri) return last;
+    return (this.lastConfig = Object.freeze({
+      baseUrl,
       controllerUrl: miso.controllerPublicUrl ?? miso.controllerUrl,
       ...(miso.controllerPublicUrl && { controllerPublicUrl: miso.controllerPublicUrl }),
       clientId: miso.clientId,
-      clientTokenUri: issued.request.path ?? '',
-    };
+      clientTokenUri,
+    }));
   }
+
+  private lastConfig?: Readonly<MisoClientConfig>;
 
   private get settings() {
     return this.options.miso!;
