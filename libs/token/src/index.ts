@@ -32,6 +32,7 @@ export { MisoTokenProvider, type MisoClientConfig, type MisoTokenReply } from '.
 export type { MisoOptions } from './providers/miso/miso.options';
 export { SentifydTokenProvider, type SentifydTokenReply } from './providers/sentifyd/sentifyd.provider';
 export type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
+export type { AzureSpeechOptions } from './providers/azure-speech/azure-speech.options';
 
 // What a custom provider needs to call an upstream
 export { UpstreamClient, type UpstreamRequest } from './upstream/upstream.client';

@@ -3,6 +3,7 @@ import type { ExpiryPolicy } from './grants/expiry';
 import type { TokenStore } from './store/token-store';
 import type { MisoOptions } from './providers/miso/miso.options';
 import type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
+import type { AzureSpeechOptions } from './providers/azure-speech/azure-speech.options';
 import type { TokenUser } from './providers/token-provider';
 
 /** Who may call a route. */
@@ -45,6 +46,8 @@ export interface TokenModuleOptions {
   miso?: MisoOptions;
   /** Settings of the built-in Sentifyd provider; absent leaves it disabled (404). */
   sentifyd?: SentifydOptions;
+  /** Settings of the built-in Azure AI Speech provider (`azure-speech`); absent leaves it disabled (404). */
+  azureSpeech?: AzureSpeechOptions;
   /**
    * Where grants, handles, locks and rate counters live. Default: a bounded
    * in-memory store. Pass a `RedisTokenStore` when several instances run.

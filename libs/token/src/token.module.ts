@@ -10,6 +10,7 @@ import { TokenMetrics } from './metrics/token-metrics';
 import { TokenUsers } from './http/token-users';
 import { MisoTokenProvider } from './providers/miso/miso.provider';
 import { SentifydTokenProvider } from './providers/sentifyd/sentifyd.provider';
+import { AzureSpeechTokenProvider } from './providers/azure-speech/azure-speech.provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { MemoryTokenStore } from './store/memory.store';
 import { Sealer } from './store/sealer';
@@ -81,6 +82,7 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     UpstreamClient,
     MisoTokenProvider,
     SentifydTokenProvider,
+    AzureSpeechTokenProvider,
     TokenThrottler,
     TokenGuard,
     TokenMetrics,

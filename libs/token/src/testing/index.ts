@@ -14,3 +14,4 @@ export * from './recording-store';
 export * from './upstream-simulator';
 export * from './miso-simulator';
 export * from './sentifyd-simulator';
+export * from './azure-speech-simulator';
