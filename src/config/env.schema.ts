@@ -36,6 +36,9 @@ const schema = z.object({
   SENTIFYD_BACKEND: optional(httpUrl),
   SENTIFYD_AVATAR_IDS: optional(list),
   SENTIFYD_REFRESH_PATH: optional(z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'must be a path starting with /')),
+  AZURE_SPEECH_KEY: optional(z.string()),
+  AZURE_SPEECH_REGION: optional(z.string().regex(/^[A-Za-z0-9]{2,40}$/, 'must be an Azure region name such as westeurope').transform((v) => v.toLowerCase())),
+  AZURE_SPEECH_ENDPOINT: optional(httpUrl),
   AUTH_JWT_SECRET: optional(z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')),
   AUTH_JWT_ISSUER: optional(z.string()),
   AUTH_JWT_AUDIENCE: optional(z.string()),
@@ -52,6 +55,7 @@ export type AppEnv = z.infer<typeof schema>;
 const GROUPS: ReadonlyArray<readonly string[]> = [
   ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL'],
   ['AVATAR_API_KEY', 'SENTIFYD_BACKEND'],
+  ['AZURE_SPEECH_KEY'],
 ];
 
 /**
@@ -76,11 +80,27 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   if (env.AVATAR_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');
   }
+  checkAzureSpeech(env);
   // A production deployment that configures nothing is a mistake, never a token service with only 404s.
   if (env.NODE_ENV === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {
     throw new EnvError('NODE_ENV', `names no sandbox, so a provider is required: set ${GROUPS.map((group) => group.join(', ')).join(' or ')}`);
   }
   return env;
+}
+
+/** Azure Speech: the key with a region or an endpoint (the region then read from a regional endpoint), for signed-in users. */
+function checkAzureSpeech(env: AppEnv): void {
+  const where = env.AZURE_SPEECH_REGION !== undefined ? 'AZURE_SPEECH_REGION' : env.AZURE_SPEECH_ENDPOINT !== undefined ? 'AZURE_SPEECH_ENDPOINT' : undefined;
+  if (env.AZURE_SPEECH_KEY === undefined) {
+    if (where) throw new EnvError('AZURE_SPEECH_KEY', `is required when ${where} is set`);
+    return;
+  }
+  if (!where) throw new EnvError('AZURE_SPEECH_REGION', 'or AZURE_SPEECH_ENDPOINT is required when AZURE_SPEECH_KEY is set');
+  // As the library reads it: https://{region}.api.cognitive.microsoft.com names its region; a custom domain does not.
+  if (!env.AZURE_SPEECH_REGION && !/^[a-z0-9]+\.api\.cognitive\./i.test(new URL(env.AZURE_SPEECH_ENDPOINT!).hostname)) {
+    throw new EnvError('AZURE_SPEECH_REGION', 'is required: AZURE_SPEECH_ENDPOINT names no region, and browsers need one with the token');
+  }
+  if (env.AUTH_JWT_SECRET === undefined) throw new EnvError('AUTH_JWT_SECRET', 'is required: the Azure Speech route is for signed-in users');
 }
 
 function describe(issue: z.core.$ZodIssue): string {

@@ -27,6 +27,9 @@ export function tokenOptionsFromEnv(env: AppEnv, jwt: JwtService, overrides: Par
           refreshPath: env.SENTIFYD_REFRESH_PATH,
         }
       : undefined,
+    azureSpeech: env.AZURE_SPEECH_KEY
+      ? { key: new Secret(env.AZURE_SPEECH_KEY), region: env.AZURE_SPEECH_REGION, endpoint: env.AZURE_SPEECH_ENDPOINT }
+      : undefined,
     store: env.REDIS_URL ? RedisTokenStore.fromUrl(env.REDIS_URL) : undefined,
     // Instances sharing Redis must share the sealing key; they already share the JWT secret.
     storeKey: env.AUTH_JWT_SECRET ? deriveStoreKey(env.AUTH_JWT_SECRET) : undefined,

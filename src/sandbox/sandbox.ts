@@ -1,10 +1,12 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { startMisoSimulator, startSentifydSimulator, type UpstreamSimulator } from 'nestjs-token-broker/testing';
+import { startAzureSpeechSimulator } from 'nestjs-token-broker/testing';
 import { EnvError } from '../config/env.schema';
 
 /** Variables that, when any is set, mean real upstreams are meant. */
 const PROVIDER_VARIABLES = ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL', 'AVATAR_API_KEY', 'SENTIFYD_BACKEND'];
+PROVIDER_VARIABLES.push('AZURE_SPEECH_KEY', 'AZURE_SPEECH_REGION', 'AZURE_SPEECH_ENDPOINT');
 
 /** A running sandbox: the environment to start the app with, and what to tell the user. */
 export interface Sandbox {
@@ -32,6 +34,9 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
     await startSentifydSimulator({ apiKey, expiresIn }),
   ];
   const [miso, sentifyd] = simulators;
+  const azureSpeechKey = randomBytes(24).toString('base64url');
+  const azureSpeech = await startAzureSpeechSimulator({ key: azureSpeechKey, region: 'sandbox' });
+  simulators.push(azureSpeech);
   const demoBearer = new JwtService().sign({ sub: 'demo-user' }, { secret: jwtSecret, algorithm: 'HS256', expiresIn: '12h' });
   return {
     env: {
@@ -42,6 +47,9 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
       AVATAR_API_KEY: apiKey,
       SENTIFYD_BACKEND: sentifyd.url,
       AUTH_JWT_SECRET: jwtSecret,
+      AZURE_SPEECH_KEY: azureSpeechKey,
+      AZURE_SPEECH_REGION: 'sandbox',
+      AZURE_SPEECH_ENDPOINT: azureSpeech.url,
     },
     demoBearer,
     close: async () => {
