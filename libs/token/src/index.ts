@@ -33,6 +33,7 @@ export type { MisoOptions } from './providers/miso/miso.options';
 export { SentifydTokenProvider, type SentifydTokenReply } from './providers/sentifyd/sentifyd.provider';
 export type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
 export type { AzureSpeechOptions } from './providers/azure-speech/azure-speech.options';
+export type { OAuth2ClientAuthMethod, OAuth2Options } from './providers/oauth2/oauth2.options';
 
 // What a custom provider needs to call an upstream
 export { UpstreamClient, type UpstreamRequest } from './upstream/upstream.client';

@@ -11,6 +11,7 @@ import { TokenUsers } from './http/token-users';
 import { MisoTokenProvider } from './providers/miso/miso.provider';
 import { SentifydTokenProvider } from './providers/sentifyd/sentifyd.provider';
 import { AzureSpeechTokenProvider } from './providers/azure-speech/azure-speech.provider';
+import { OAuth2TokenProvider } from './providers/oauth2/oauth2.provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { MemoryTokenStore } from './store/memory.store';
 import { Sealer } from './store/sealer';
@@ -83,6 +84,7 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     MisoTokenProvider,
     SentifydTokenProvider,
     AzureSpeechTokenProvider,
+    OAuth2TokenProvider,
     TokenThrottler,
     TokenGuard,
     TokenMetrics,

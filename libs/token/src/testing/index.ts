@@ -15,3 +15,4 @@ export * from './upstream-simulator';
 export * from './miso-simulator';
 export * from './sentifyd-simulator';
 export * from './azure-speech-simulator';
+export * from './oauth2-simulator';
