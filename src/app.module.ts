@@ -23,6 +23,7 @@ export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRout
     { path: ['/api/client-token', '/api/v1/auth/client-token'], provider: 'miso', access: 'public', cors },
     { path: '/request_tokens', provider: 'sentifyd', access: 'signed-in', cors },
     { path: '/api/azure-speech/token', provider: 'azure-speech', access: 'signed-in', cors },
+    { path: '/api/oauth2/token', provider: 'oauth2', access: 'signed-in', cors },
   ];
 }
 

@@ -98,6 +98,25 @@ describe('parseEnv', () => {
     expect(names({ ...key, AZURE_SPEECH_REGION: 'eastus', AUTH_JWT_SECRET: undefined })).toBe('AUTH_JWT_SECRET');
   });
 
+  it('takes OAuth2 with its three variables, refuses it half configured or with an unknown auth method', () => {
+    const oauth2 = {
+      OAUTH2_TOKEN_URL: 'https://auth.example/oauth/token',
+      OAUTH2_CLIENT_ID: 'app',
+      OAUTH2_CLIENT_SECRET: 'oauth2-secret-distinctive-4e1c',
+      AUTH_JWT_SECRET: SECRETS.AUTH_JWT_SECRET,
+    };
+    expect(parseEnv({ ...oauth2, OAUTH2_SCOPE: 'read write', OAUTH2_AUDIENCE: 'https://api.example/', OAUTH2_AUTH_METHOD: 'post' })).toMatchObject({
+      OAUTH2_SCOPE: 'read write',
+      OAUTH2_AUTH_METHOD: 'post',
+    });
+    expect(() => parseEnv({ NODE_ENV: 'production', ...oauth2 })).not.toThrow();
+    expect(names({ ...oauth2, OAUTH2_CLIENT_SECRET: undefined })).toBe('OAUTH2_CLIENT_SECRET');
+    expect(names({ ...oauth2, OAUTH2_TOKEN_URL: undefined })).toBe('OAUTH2_TOKEN_URL');
+    expect(names({ ...oauth2, OAUTH2_TOKEN_URL: 'file:///etc/passwd' })).toBe('OAUTH2_TOKEN_URL');
+    expect(names({ ...oauth2, OAUTH2_AUTH_METHOD: 'private_key_jwt' })).toBe('OAUTH2_AUTH_METHOD');
+    expect(names({ ...oauth2, AUTH_JWT_SECRET: undefined })).toBe('AUTH_JWT_SECRET');
+  });
+
   it('refuses an AUTH_JWT_SECRET shorter than 32 bytes', () => {
     expect(names({ ...SENTIFYD, AUTH_JWT_SECRET: 'short-jwt-secret-distinctive' })).toBe('AUTH_JWT_SECRET');
   });

@@ -39,6 +39,12 @@ const schema = z.object({
   AZURE_SPEECH_KEY: optional(z.string()),
   AZURE_SPEECH_REGION: optional(z.string().regex(/^[A-Za-z0-9]{2,40}$/, 'must be an Azure region name such as westeurope').transform((v) => v.toLowerCase())),
   AZURE_SPEECH_ENDPOINT: optional(httpUrl),
+  OAUTH2_TOKEN_URL: optional(httpUrl),
+  OAUTH2_CLIENT_ID: optional(z.string()),
+  OAUTH2_CLIENT_SECRET: optional(z.string()),
+  OAUTH2_SCOPE: optional(z.string()),
+  OAUTH2_AUDIENCE: optional(z.string()),
+  OAUTH2_AUTH_METHOD: optional(z.enum(['basic', 'post'], 'must be basic or post')),
   AUTH_JWT_SECRET: optional(z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')),
   AUTH_JWT_ISSUER: optional(z.string()),
   AUTH_JWT_AUDIENCE: optional(z.string()),
@@ -56,6 +62,7 @@ const GROUPS: ReadonlyArray<readonly string[]> = [
   ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL'],
   ['AVATAR_API_KEY', 'SENTIFYD_BACKEND'],
   ['AZURE_SPEECH_KEY'],
+  ['OAUTH2_TOKEN_URL', 'OAUTH2_CLIENT_ID', 'OAUTH2_CLIENT_SECRET'],
 ];
 
 /**
@@ -81,6 +88,9 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');
   }
   checkAzureSpeech(env);
+  if (env.OAUTH2_CLIENT_ID !== undefined && env.AUTH_JWT_SECRET === undefined) {
+    throw new EnvError('AUTH_JWT_SECRET', 'is required: the OAuth2 route is for signed-in users');
+  }
   // A production deployment that configures nothing is a mistake, never a token service with only 404s.
   if (env.NODE_ENV === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {
     throw new EnvError('NODE_ENV', `names no sandbox, so a provider is required: set ${GROUPS.map((group) => group.join(', ')).join(' or ')}`);

@@ -2,11 +2,13 @@ import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { startMisoSimulator, startSentifydSimulator, type UpstreamSimulator } from 'nestjs-token-broker/testing';
 import { startAzureSpeechSimulator } from 'nestjs-token-broker/testing';
+import { startOAuth2Simulator } from 'nestjs-token-broker/testing';
 import { EnvError } from '../config/env.schema';
 
 /** Variables that, when any is set, mean real upstreams are meant. */
 const PROVIDER_VARIABLES = ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL', 'AVATAR_API_KEY', 'SENTIFYD_BACKEND'];
 PROVIDER_VARIABLES.push('AZURE_SPEECH_KEY', 'AZURE_SPEECH_REGION', 'AZURE_SPEECH_ENDPOINT');
+PROVIDER_VARIABLES.push('OAUTH2_TOKEN_URL', 'OAUTH2_CLIENT_ID', 'OAUTH2_CLIENT_SECRET');
 
 /** A running sandbox: the environment to start the app with, and what to tell the user. */
 export interface Sandbox {
@@ -37,6 +39,9 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
   const azureSpeechKey = randomBytes(24).toString('base64url');
   const azureSpeech = await startAzureSpeechSimulator({ key: azureSpeechKey, region: 'sandbox' });
   simulators.push(azureSpeech);
+  const oauth2Secret = randomBytes(24).toString('base64url');
+  const oauth2 = await startOAuth2Simulator({ clientId: 'sandbox-app', clientSecret: oauth2Secret, expiresIn });
+  simulators.push(oauth2);
   const demoBearer = new JwtService().sign({ sub: 'demo-user' }, { secret: jwtSecret, algorithm: 'HS256', expiresIn: '12h' });
   return {
     env: {
@@ -50,6 +55,9 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
       AZURE_SPEECH_KEY: azureSpeechKey,
       AZURE_SPEECH_REGION: 'sandbox',
       AZURE_SPEECH_ENDPOINT: azureSpeech.url,
+      OAUTH2_TOKEN_URL: `${oauth2.url}/oauth/token`,
+      OAUTH2_CLIENT_ID: 'sandbox-app',
+      OAUTH2_CLIENT_SECRET: oauth2Secret,
     },
     demoBearer,
     close: async () => {
