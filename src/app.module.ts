@@ -25,6 +25,8 @@ export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRout
     // Per-request providers: every call is billed to the key, hence the tighter budget.
     { path: '/api/assemblyai/token', provider: 'assemblyai', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
     { path: '/api/elevenlabs/signed-url', provider: 'elevenlabs', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
+    { path: '/api/azure-speech/token', provider: 'azure-speech', access: 'signed-in', cors },
+    { path: '/api/oauth2/token', provider: 'oauth2', access: 'signed-in', cors },
   ];
 }
 

@@ -83,6 +83,40 @@ describe('parseEnv', () => {
     expect(() => parseEnv({ NODE_ENV: 'development' })).not.toThrow();
   });
 
+  it('takes Azure Speech with a region or an endpoint, and refuses it half configured', () => {
+    const key = { AZURE_SPEECH_KEY: 'azure-key-distinctive-9f3a', AUTH_JWT_SECRET: SECRETS.AUTH_JWT_SECRET };
+    expect(parseEnv({ ...key, AZURE_SPEECH_REGION: 'WestEurope' }).AZURE_SPEECH_REGION).toBe('westeurope');
+    expect(() => parseEnv({ ...key, AZURE_SPEECH_ENDPOINT: 'https://westeurope.api.cognitive.microsoft.com/' })).not.toThrow();
+    expect(() => parseEnv({ ...key, AZURE_SPEECH_REGION: 'eastus', AZURE_SPEECH_ENDPOINT: 'https://my-speech.cognitiveservices.azure.com' })).not.toThrow();
+    expect(() => parseEnv({ NODE_ENV: 'production', ...key, AZURE_SPEECH_REGION: 'eastus' })).not.toThrow();
+    expect(names(key)).toBe('AZURE_SPEECH_REGION');
+    expect(names({ ...key, AZURE_SPEECH_ENDPOINT: 'https://my-speech.cognitiveservices.azure.com' })).toBe('AZURE_SPEECH_REGION');
+    expect(names({ AZURE_SPEECH_REGION: 'eastus' })).toBe('AZURE_SPEECH_KEY');
+    expect(names({ AZURE_SPEECH_ENDPOINT: 'https://eastus.api.cognitive.microsoft.com' })).toBe('AZURE_SPEECH_KEY');
+    expect(names({ ...key, AZURE_SPEECH_REGION: 'west europe' })).toBe('AZURE_SPEECH_REGION');
+    expect(names({ ...key, AZURE_SPEECH_ENDPOINT: 'ftp://eastus.api.cognitive.microsoft.com' })).toBe('AZURE_SPEECH_ENDPOINT');
+    expect(names({ ...key, AZURE_SPEECH_REGION: 'eastus', AUTH_JWT_SECRET: undefined })).toBe('AUTH_JWT_SECRET');
+  });
+
+  it('takes OAuth2 with its three variables, refuses it half configured or with an unknown auth method', () => {
+    const oauth2 = {
+      OAUTH2_TOKEN_URL: 'https://auth.example/oauth/token',
+      OAUTH2_CLIENT_ID: 'app',
+      OAUTH2_CLIENT_SECRET: 'oauth2-secret-distinctive-4e1c',
+      AUTH_JWT_SECRET: SECRETS.AUTH_JWT_SECRET,
+    };
+    expect(parseEnv({ ...oauth2, OAUTH2_SCOPE: 'read write', OAUTH2_AUDIENCE: 'https://api.example/', OAUTH2_AUTH_METHOD: 'post' })).toMatchObject({
+      OAUTH2_SCOPE: 'read write',
+      OAUTH2_AUTH_METHOD: 'post',
+    });
+    expect(() => parseEnv({ NODE_ENV: 'production', ...oauth2 })).not.toThrow();
+    expect(names({ ...oauth2, OAUTH2_CLIENT_SECRET: undefined })).toBe('OAUTH2_CLIENT_SECRET');
+    expect(names({ ...oauth2, OAUTH2_TOKEN_URL: undefined })).toBe('OAUTH2_TOKEN_URL');
+    expect(names({ ...oauth2, OAUTH2_TOKEN_URL: 'file:///etc/passwd' })).toBe('OAUTH2_TOKEN_URL');
+    expect(names({ ...oauth2, OAUTH2_AUTH_METHOD: 'private_key_jwt' })).toBe('OAUTH2_AUTH_METHOD');
+    expect(names({ ...oauth2, AUTH_JWT_SECRET: undefined })).toBe('AUTH_JWT_SECRET');
+  });
+
   it('refuses an AUTH_JWT_SECRET shorter than 32 bytes', () => {
     expect(names({ ...SENTIFYD, AUTH_JWT_SECRET: 'short-jwt-secret-distinctive' })).toBe('AUTH_JWT_SECRET');
   });

@@ -41,6 +41,15 @@ const schema = z.object({
   ELEVENLABS_API_KEY: optional(z.string()),
   ELEVENLABS_AGENT_IDS: optional(list.refine((ids) => ids.length > 0, 'must name at least one agent id')),
   ELEVENLABS_BASE_URL: optional(httpUrl),
+  AZURE_SPEECH_KEY: optional(z.string()),
+  AZURE_SPEECH_REGION: optional(z.string().regex(/^[A-Za-z0-9]{2,40}$/, 'must be an Azure region name such as westeurope').transform((v) => v.toLowerCase())),
+  AZURE_SPEECH_ENDPOINT: optional(httpUrl),
+  OAUTH2_TOKEN_URL: optional(httpUrl),
+  OAUTH2_CLIENT_ID: optional(z.string()),
+  OAUTH2_CLIENT_SECRET: optional(z.string()),
+  OAUTH2_SCOPE: optional(z.string()),
+  OAUTH2_AUDIENCE: optional(z.string()),
+  OAUTH2_AUTH_METHOD: optional(z.enum(['basic', 'post'], 'must be basic or post')),
   AUTH_JWT_SECRET: optional(z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')),
   AUTH_JWT_ISSUER: optional(z.string()),
   AUTH_JWT_AUDIENCE: optional(z.string()),
@@ -59,6 +68,8 @@ const GROUPS: ReadonlyArray<readonly string[]> = [
   ['AVATAR_API_KEY', 'SENTIFYD_BACKEND'],
   ['ASSEMBLYAI_API_KEY'],
   ['ELEVENLABS_API_KEY', 'ELEVENLABS_AGENT_IDS'],
+  ['AZURE_SPEECH_KEY'],
+  ['OAUTH2_TOKEN_URL', 'OAUTH2_CLIENT_ID', 'OAUTH2_CLIENT_SECRET'],
 ];
 
 /**
@@ -89,11 +100,30 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   if (env.ELEVENLABS_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the ElevenLabs route is for signed-in users');
   }
+  checkAzureSpeech(env);
+  if (env.OAUTH2_CLIENT_ID !== undefined && env.AUTH_JWT_SECRET === undefined) {
+    throw new EnvError('AUTH_JWT_SECRET', 'is required: the OAuth2 route is for signed-in users');
+  }
   // A production deployment that configures nothing is a mistake, never a token service with only 404s.
   if (env.NODE_ENV === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {
     throw new EnvError('NODE_ENV', `names no sandbox, so a provider is required: set ${GROUPS.map((group) => group.join(', ')).join(' or ')}`);
   }
   return env;
+}
+
+/** Azure Speech: the key with a region or an endpoint (the region then read from a regional endpoint), for signed-in users. */
+function checkAzureSpeech(env: AppEnv): void {
+  const where = env.AZURE_SPEECH_REGION !== undefined ? 'AZURE_SPEECH_REGION' : env.AZURE_SPEECH_ENDPOINT !== undefined ? 'AZURE_SPEECH_ENDPOINT' : undefined;
+  if (env.AZURE_SPEECH_KEY === undefined) {
+    if (where) throw new EnvError('AZURE_SPEECH_KEY', `is required when ${where} is set`);
+    return;
+  }
+  if (!where) throw new EnvError('AZURE_SPEECH_REGION', 'or AZURE_SPEECH_ENDPOINT is required when AZURE_SPEECH_KEY is set');
+  // As the library reads it: https://{region}.api.cognitive.microsoft.com names its region; a custom domain does not.
+  if (!env.AZURE_SPEECH_REGION && !/^[a-z0-9]+\.api\.cognitive\./i.test(new URL(env.AZURE_SPEECH_ENDPOINT!).hostname)) {
+    throw new EnvError('AZURE_SPEECH_REGION', 'is required: AZURE_SPEECH_ENDPOINT names no region, and browsers need one with the token');
+  }
+  if (env.AUTH_JWT_SECRET === undefined) throw new EnvError('AUTH_JWT_SECRET', 'is required: the Azure Speech route is for signed-in users');
 }
 
 function describe(issue: z.core.$ZodIssue): string {

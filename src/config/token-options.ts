@@ -31,6 +31,19 @@ export function tokenOptionsFromEnv(env: AppEnv, jwt: JwtService, overrides: Par
     elevenlabs: env.ELEVENLABS_API_KEY
       ? { apiKey: new Secret(env.ELEVENLABS_API_KEY), agentIds: env.ELEVENLABS_AGENT_IDS!, baseUrl: env.ELEVENLABS_BASE_URL }
       : undefined,
+    azureSpeech: env.AZURE_SPEECH_KEY
+      ? { key: new Secret(env.AZURE_SPEECH_KEY), region: env.AZURE_SPEECH_REGION, endpoint: env.AZURE_SPEECH_ENDPOINT }
+      : undefined,
+    oauth2: env.OAUTH2_CLIENT_ID
+      ? {
+          tokenUrl: env.OAUTH2_TOKEN_URL!,
+          clientId: env.OAUTH2_CLIENT_ID,
+          clientSecret: new Secret(env.OAUTH2_CLIENT_SECRET!),
+          scope: env.OAUTH2_SCOPE,
+          audience: env.OAUTH2_AUDIENCE,
+          authMethod: env.OAUTH2_AUTH_METHOD === 'post' ? 'client_secret_post' : 'client_secret_basic',
+        }
+      : undefined,
     store: env.REDIS_URL ? RedisTokenStore.fromUrl(env.REDIS_URL) : undefined,
     // Instances sharing Redis must share the sealing key; they already share the JWT secret.
     storeKey: env.AUTH_JWT_SECRET ? deriveStoreKey(env.AUTH_JWT_SECRET) : undefined,

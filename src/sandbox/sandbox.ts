@@ -1,7 +1,7 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { startMisoSimulator, startSentifydSimulator, type UpstreamSimulator } from 'nestjs-token-broker/testing';
-import { startAssemblyAISimulator, startElevenLabsSimulator } from 'nestjs-token-broker/testing';
+import { startAssemblyAISimulator, startAzureSpeechSimulator, startElevenLabsSimulator, startOAuth2Simulator } from 'nestjs-token-broker/testing';
 import { EnvError } from '../config/env.schema';
 
 /** Variables that, when any is set, mean real upstreams are meant. */
@@ -9,6 +9,8 @@ const PROVIDER_VARIABLES = ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLL
 PROVIDER_VARIABLES.push('ASSEMBLYAI_API_KEY', 'ELEVENLABS_API_KEY', 'ELEVENLABS_AGENT_IDS');
 /** The one agent the ElevenLabs stand-in serves: `?agent_id=sandbox-agent`. */
 export const SANDBOX_ELEVENLABS_AGENT = 'sandbox-agent';
+PROVIDER_VARIABLES.push('AZURE_SPEECH_KEY', 'AZURE_SPEECH_REGION', 'AZURE_SPEECH_ENDPOINT');
+PROVIDER_VARIABLES.push('OAUTH2_TOKEN_URL', 'OAUTH2_CLIENT_ID', 'OAUTH2_CLIENT_SECRET');
 
 /** A running sandbox: the environment to start the app with, and what to tell the user. */
 export interface Sandbox {
@@ -41,6 +43,12 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
   const elevenlabsKey = randomBytes(24).toString('base64url');
   const elevenlabs = await startElevenLabsSimulator({ apiKey: elevenlabsKey, agentIds: [SANDBOX_ELEVENLABS_AGENT] });
   simulators.push(assemblyai, elevenlabs);
+  const azureSpeechKey = randomBytes(24).toString('base64url');
+  const azureSpeech = await startAzureSpeechSimulator({ key: azureSpeechKey, region: 'sandbox' });
+  simulators.push(azureSpeech);
+  const oauth2Secret = randomBytes(24).toString('base64url');
+  const oauth2 = await startOAuth2Simulator({ clientId: 'sandbox-app', clientSecret: oauth2Secret, expiresIn });
+  simulators.push(oauth2);
   const demoBearer = new JwtService().sign({ sub: 'demo-user' }, { secret: jwtSecret, algorithm: 'HS256', expiresIn: '12h' });
   return {
     env: {
@@ -56,6 +64,12 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
       ELEVENLABS_AGENT_IDS: SANDBOX_ELEVENLABS_AGENT,
       ELEVENLABS_BASE_URL: elevenlabs.url,
       AUTH_JWT_SECRET: jwtSecret,
+      AZURE_SPEECH_KEY: azureSpeechKey,
+      AZURE_SPEECH_REGION: 'sandbox',
+      AZURE_SPEECH_ENDPOINT: azureSpeech.url,
+      OAUTH2_TOKEN_URL: `${oauth2.url}/oauth/token`,
+      OAUTH2_CLIENT_ID: 'sandbox-app',
+      OAUTH2_CLIENT_SECRET: oauth2Secret,
     },
     demoBearer,
     close: async () => {

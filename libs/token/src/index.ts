@@ -34,6 +34,8 @@ export { SentifydTokenProvider, type SentifydTokenReply } from './providers/sent
 export type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
 export type { AssemblyAIOptions } from './providers/assemblyai/assemblyai.options';
 export type { ElevenLabsOptions } from './providers/elevenlabs/elevenlabs.options';
+export type { AzureSpeechOptions } from './providers/azure-speech/azure-speech.options';
+export type { OAuth2ClientAuthMethod, OAuth2Options } from './providers/oauth2/oauth2.options';
 
 // What a custom provider needs to call an upstream
 export { UpstreamClient, type UpstreamRequest } from './upstream/upstream.client';

@@ -5,6 +5,8 @@ import type { MisoOptions } from './providers/miso/miso.options';
 import type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
 import type { AssemblyAIOptions } from './providers/assemblyai/assemblyai.options';
 import type { ElevenLabsOptions } from './providers/elevenlabs/elevenlabs.options';
+import type { AzureSpeechOptions } from './providers/azure-speech/azure-speech.options';
+import type { OAuth2Options } from './providers/oauth2/oauth2.options';
 import type { TokenUser } from './providers/token-provider';
 
 /** Who may call a route. */
@@ -51,6 +53,10 @@ export interface TokenModuleOptions {
   assemblyai?: AssemblyAIOptions;
   /** Settings of the built-in ElevenLabs provider (Agents signed URLs, one upstream call per request); absent leaves it disabled (404). */
   elevenlabs?: ElevenLabsOptions;
+  /** Settings of the built-in Azure AI Speech provider (`azure-speech`); absent leaves it disabled (404). */
+  azureSpeech?: AzureSpeechOptions;
+  /** Settings of the built-in OAuth 2.0 client-credentials provider (`oauth2`); absent leaves it disabled (404). */
+  oauth2?: OAuth2Options;
   /**
    * Where grants, handles, locks and rate counters live. Default: a bounded
    * in-memory store. Pass a `RedisTokenStore` when several instances run.

@@ -12,6 +12,8 @@ import { MisoTokenProvider } from './providers/miso/miso.provider';
 import { SentifydTokenProvider } from './providers/sentifyd/sentifyd.provider';
 import { AssemblyAITokenProvider } from './providers/assemblyai/assemblyai.provider';
 import { ElevenLabsTokenProvider } from './providers/elevenlabs/elevenlabs.provider';
+import { AzureSpeechTokenProvider } from './providers/azure-speech/azure-speech.provider';
+import { OAuth2TokenProvider } from './providers/oauth2/oauth2.provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { MemoryTokenStore } from './store/memory.store';
 import { Sealer } from './store/sealer';
@@ -84,6 +86,8 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     SentifydTokenProvider,
     AssemblyAITokenProvider,
     ElevenLabsTokenProvider,
+    AzureSpeechTokenProvider,
+    OAuth2TokenProvider,
     TokenThrottler,
     TokenGuard,
     TokenMetrics,

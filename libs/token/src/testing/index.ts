@@ -16,3 +16,5 @@ export * from './miso-simulator';
 export * from './sentifyd-simulator';
 export * from './assemblyai-simulator';
 export * from './elevenlabs-simulator';
+export * from './azure-speech-simulator';
+export * from './oauth2-simulator';

@@ -18,8 +18,8 @@ export interface SimulatedCall {
   body: string;
 }
 
-/** A reply of an `ok` upstream: status and JSON body. */
-export type SimulatedReply = (call: SimulatedCall, n: number) => { status: number; body: unknown };
+/** A reply of an `ok` upstream: status and JSON body (or, with `text`, that text as `text/plain` instead). */
+export type SimulatedReply = (call: SimulatedCall, n: number) => { status: number; body: unknown; text?: string };
 
 /**
  * A real HTTP upstream on loopback, for the sandbox and the tests: it counts
@@ -93,7 +93,8 @@ export class UpstreamSimulator {
       case 'denied':
         return send(response, 200, { success: false, error: this.errorBody });
       default: {
-        const { status, body } = this.reply(call, this.calls.length);
+        const { status, body, text } = this.reply(call, this.calls.length);
+        if (text !== undefined) return void response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(text);
         return send(response, status, body);
       }
     }
