@@ -42,7 +42,7 @@ export class AppModule {
    * with `NODE_ENV=production`, where `/` stays 404.
    */
   static forRoot(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}, demo?: DemoOptions): DynamicModule {
-    // Without a secret no token verifies (Sentifyd, the only signed-in route, is then off).
+    // Without a secret no token verifies (the signed-in routes are then refused at start-up: parseEnv).
     const jwt = JwtModule.register({ secret: env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex') });
     return {
       module: AppModule,

@@ -75,7 +75,7 @@ const GROUPS: ReadonlyArray<readonly string[]> = [
 /**
  * Reads and checks the environment. Throws an {@link EnvError} naming the
  * first bad variable: a malformed value, a provider half configured, no
- * `AUTH_JWT_SECRET` while the signed-in Sentifyd route is on, or
+ * `AUTH_JWT_SECRET` while a signed-in route (Sentifyd, the catalogue) is on, or
  * `NODE_ENV=production` with no provider configured at all.
  */
 export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
