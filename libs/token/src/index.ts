@@ -32,6 +32,9 @@ export { MisoTokenProvider, type MisoClientConfig, type MisoTokenReply } from '.
 export type { MisoOptions } from './providers/miso/miso.options';
 export { SentifydTokenProvider, type SentifydTokenReply } from './providers/sentifyd/sentifyd.provider';
 export type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
+export type { OpenAIOptions } from './providers/openai/openai.options';
+export type { GeminiOptions } from './providers/gemini/gemini.options';
+export type { DeepgramOptions } from './providers/deepgram/deepgram.options';
 
 // What a custom provider needs to call an upstream
 export { UpstreamClient, type UpstreamRequest } from './upstream/upstream.client';

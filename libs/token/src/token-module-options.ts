@@ -3,6 +3,9 @@ import type { ExpiryPolicy } from './grants/expiry';
 import type { TokenStore } from './store/token-store';
 import type { MisoOptions } from './providers/miso/miso.options';
 import type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
+import type { OpenAIOptions } from './providers/openai/openai.options';
+import type { GeminiOptions } from './providers/gemini/gemini.options';
+import type { DeepgramOptions } from './providers/deepgram/deepgram.options';
 import type { TokenUser } from './providers/token-provider';
 
 /** Who may call a route. */
@@ -45,6 +48,12 @@ export interface TokenModuleOptions {
   miso?: MisoOptions;
   /** Settings of the built-in Sentifyd provider; absent leaves it disabled (404). */
   sentifyd?: SentifydOptions;
+  /** Settings of the built-in OpenAI Realtime provider (a client secret per request); absent leaves it disabled (404). */
+  openai?: OpenAIOptions;
+  /** Settings of the built-in Gemini Live provider (an ephemeral token per request); absent leaves it disabled (404). */
+  gemini?: GeminiOptions;
+  /** Settings of the built-in Deepgram provider (an access token per request); absent leaves it disabled (404). */
+  deepgram?: DeepgramOptions;
   /**
    * Where grants, handles, locks and rate counters live. Default: a bounded
    * in-memory store. Pass a `RedisTokenStore` when several instances run.

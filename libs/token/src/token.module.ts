@@ -10,6 +10,9 @@ import { TokenMetrics } from './metrics/token-metrics';
 import { TokenUsers } from './http/token-users';
 import { MisoTokenProvider } from './providers/miso/miso.provider';
 import { SentifydTokenProvider } from './providers/sentifyd/sentifyd.provider';
+import { OpenAITokenProvider } from './providers/openai/openai.provider';
+import { GeminiTokenProvider } from './providers/gemini/gemini.provider';
+import { DeepgramTokenProvider } from './providers/deepgram/deepgram.provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { MemoryTokenStore } from './store/memory.store';
 import { Sealer } from './store/sealer';
@@ -81,6 +84,9 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     UpstreamClient,
     MisoTokenProvider,
     SentifydTokenProvider,
+    OpenAITokenProvider,
+    GeminiTokenProvider,
+    DeepgramTokenProvider,
     TokenThrottler,
     TokenGuard,
     TokenMetrics,
