@@ -22,6 +22,10 @@ export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRout
   return [
     { path: ['/api/client-token', '/api/v1/auth/client-token'], provider: 'miso', access: 'public', cors },
     { path: '/request_tokens', provider: 'sentifyd', access: 'signed-in', cors },
+    // Per-request providers: every answer is an upstream call billed to the key, hence 10 a minute per user.
+    { path: '/api/openai/realtime-token', provider: 'openai', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
+    { path: '/api/gemini/live-token', provider: 'gemini', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
+    { path: '/api/deepgram/token', provider: 'deepgram', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
   ];
 }
 

@@ -21,6 +21,9 @@ async function main(): Promise<void> {
     logger.warn(`Open ${url}/ for the demo page (both tokens, refreshing, through the browser client).`);
     logger.warn(`Try:  curl -s ${url}/api/client-token`);
     logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}/request_tokens`);
+    for (const path of ['/api/openai/realtime-token', '/api/gemini/live-token', '/api/deepgram/token']) {
+      logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}${path}`);
+    }
     app.getHttpServer().once('close', () => void sandbox.close());
   }
   logger.log(`Token service listening on ${url}`);

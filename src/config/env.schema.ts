@@ -36,6 +36,16 @@ const schema = z.object({
   SENTIFYD_BACKEND: optional(httpUrl),
   SENTIFYD_AVATAR_IDS: optional(list),
   SENTIFYD_REFRESH_PATH: optional(z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, 'must be a path starting with /')),
+  OPENAI_API_KEY: optional(z.string()),
+  OPENAI_REALTIME_MODEL: optional(z.string()),
+  OPENAI_REALTIME_VOICE: optional(z.string()),
+  OPENAI_BASE_URL: optional(httpUrl),
+  GEMINI_API_KEY: optional(z.string()),
+  GEMINI_LIVE_MODEL: optional(z.string()),
+  GEMINI_BASE_URL: optional(httpUrl),
+  DEEPGRAM_API_KEY: optional(z.string()),
+  DEEPGRAM_TOKEN_TTL: optional(z.coerce.number().int('must be a whole number').min(1, 'must be from 1 to 3600').max(3600, 'must be from 1 to 3600')),
+  DEEPGRAM_BASE_URL: optional(httpUrl),
   AUTH_JWT_SECRET: optional(z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')),
   AUTH_JWT_ISSUER: optional(z.string()),
   AUTH_JWT_AUDIENCE: optional(z.string()),
@@ -52,6 +62,9 @@ export type AppEnv = z.infer<typeof schema>;
 const GROUPS: ReadonlyArray<readonly string[]> = [
   ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL'],
   ['AVATAR_API_KEY', 'SENTIFYD_BACKEND'],
+  ['OPENAI_API_KEY'],
+  ['GEMINI_API_KEY', 'GEMINI_LIVE_MODEL'],
+  ['DEEPGRAM_API_KEY'],
 ];
 
 /**
@@ -75,6 +88,9 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   if (env.METRICS_PORT && env.METRICS_PORT === (env.PORT ?? 3000)) throw new EnvError('METRICS_PORT', 'must differ from PORT: metrics are never served on the public port');
   if (env.AVATAR_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');
+  }
+  for (const [key, route] of [['OPENAI_API_KEY', 'OpenAI'], ['GEMINI_API_KEY', 'Gemini'], ['DEEPGRAM_API_KEY', 'Deepgram']] as const) {
+    if (env[key] !== undefined && env.AUTH_JWT_SECRET === undefined) throw new EnvError('AUTH_JWT_SECRET', `is required: the ${route} route is for signed-in users`);
   }
   // A production deployment that configures nothing is a mistake, never a token service with only 404s.
   if (env.NODE_ENV === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {

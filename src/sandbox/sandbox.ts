@@ -1,10 +1,12 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { startMisoSimulator, startSentifydSimulator, type UpstreamSimulator } from 'nestjs-token-broker/testing';
+import { startDeepgramSimulator, startGeminiSimulator, startOpenAISimulator } from 'nestjs-token-broker/testing';
 import { EnvError } from '../config/env.schema';
 
 /** Variables that, when any is set, mean real upstreams are meant. */
 const PROVIDER_VARIABLES = ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL', 'AVATAR_API_KEY', 'SENTIFYD_BACKEND'];
+PROVIDER_VARIABLES.push('OPENAI_API_KEY', 'GEMINI_API_KEY', 'DEEPGRAM_API_KEY');
 
 /** A running sandbox: the environment to start the app with, and what to tell the user. */
 export interface Sandbox {
@@ -32,6 +34,11 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
     await startSentifydSimulator({ apiKey, expiresIn }),
   ];
   const [miso, sentifyd] = simulators;
+  const [openaiKey, geminiKey, deepgramKey] = [0, 1, 2].map(() => randomBytes(24).toString('base64url'));
+  const openai = await startOpenAISimulator({ apiKey: openaiKey });
+  const gemini = await startGeminiSimulator({ apiKey: geminiKey });
+  const deepgram = await startDeepgramSimulator({ apiKey: deepgramKey });
+  simulators.push(openai, gemini, deepgram);
   const demoBearer = new JwtService().sign({ sub: 'demo-user' }, { secret: jwtSecret, algorithm: 'HS256', expiresIn: '12h' });
   return {
     env: {
@@ -41,6 +48,13 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
       MISO_CONTROLLER_URL: miso.url,
       AVATAR_API_KEY: apiKey,
       SENTIFYD_BACKEND: sentifyd.url,
+      OPENAI_API_KEY: openaiKey,
+      OPENAI_BASE_URL: openai.url,
+      GEMINI_API_KEY: geminiKey,
+      GEMINI_LIVE_MODEL: env.GEMINI_LIVE_MODEL || 'gemini-live-2.5-flash-preview',
+      GEMINI_BASE_URL: gemini.url,
+      DEEPGRAM_API_KEY: deepgramKey,
+      DEEPGRAM_BASE_URL: deepgram.url,
       AUTH_JWT_SECRET: jwtSecret,
     },
     demoBearer,

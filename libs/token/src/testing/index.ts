@@ -14,3 +14,6 @@ export * from './recording-store';
 export * from './upstream-simulator';
 export * from './miso-simulator';
 export * from './sentifyd-simulator';
+export * from './openai-simulator';
+export * from './gemini-simulator';
+export * from './deepgram-simulator';
