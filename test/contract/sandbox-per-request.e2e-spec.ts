@@ -36,7 +36,11 @@ eachPlatform(() => {
     });
 
     it('starts no stand-in when one of these keys is set: real upstreams are meant', async () => {
-      for (const key of ['OPENAI_API_KEY', 'GEMINI_API_KEY', 'DEEPGRAM_API_KEY']) expect(await startSandbox({ [key]: 'real-key' })).toBeUndefined();
+      for (const key of ['OPENAI_API_KEY', 'GEMINI_API_KEY', 'DEEPGRAM_API_KEY']) {
+        const started = await startSandbox({ [key]: 'real-key' });
+        await started?.close();
+        expect(started).toBeUndefined();
+      }
     });
   });
 });
