@@ -22,9 +22,13 @@ export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRout
   return [
     { path: ['/api/client-token', '/api/v1/auth/client-token'], provider: 'miso', access: 'public', cors },
     { path: '/request_tokens', provider: 'sentifyd', access: 'signed-in', cors },
-    // Per-request providers: every call is billed to the key, hence the tighter budget.
+    // Per-request providers: every answer is an upstream call billed to the key, hence 10 a minute per user.
+    { path: '/api/openai/realtime-token', provider: 'openai', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
+    { path: '/api/gemini/live-token', provider: 'gemini', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
+    { path: '/api/deepgram/token', provider: 'deepgram', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
     { path: '/api/assemblyai/token', provider: 'assemblyai', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
     { path: '/api/elevenlabs/signed-url', provider: 'elevenlabs', access: 'signed-in', cors, rateLimit: { perMinute: 10 } },
+    // Shared providers: one grant for the whole app, like Miso's.
     { path: '/api/azure-speech/token', provider: 'azure-speech', access: 'signed-in', cors },
     { path: '/api/oauth2/token', provider: 'oauth2', access: 'signed-in', cors },
   ];

@@ -17,12 +17,15 @@ async function main(): Promise<void> {
   await app.listen(Number(process.env.PORT || 3000), process.env.HOST ?? '0.0.0.0');
   const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;
   if (sandbox) {
-    logger.warn('SANDBOX MODE: no provider is configured, so stand-in Miso and Sentifyd upstreams run on loopback. Set MISO_* or AVATAR_API_KEY/SENTIFYD_BACKEND for real ones.');
+    logger.warn('SANDBOX MODE: no provider is configured, so stand-ins for every provider run on loopback (demo page at /). Set a provider\'s variables (MISO_*, AVATAR_API_KEY/SENTIFYD_BACKEND, OPENAI_API_KEY, ...) for real ones.');
     logger.warn(`Open ${url}/ for the demo page (both tokens, refreshing, through the browser client).`);
     logger.warn(`Try:  curl -s ${url}/api/client-token`);
     logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}/request_tokens`);
     logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}/api/assemblyai/token`);
     logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" "${url}/api/elevenlabs/signed-url?agent_id=${SANDBOX_ELEVENLABS_AGENT}"`);
+    for (const path of ['/api/openai/realtime-token', '/api/gemini/live-token', '/api/deepgram/token']) {
+      logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}${path}`);
+    }
     app.getHttpServer().once('close', () => void sandbox.close());
   }
   logger.log(`Token service listening on ${url}`);

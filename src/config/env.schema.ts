@@ -50,6 +50,16 @@ const schema = z.object({
   OAUTH2_SCOPE: optional(z.string()),
   OAUTH2_AUDIENCE: optional(z.string()),
   OAUTH2_AUTH_METHOD: optional(z.enum(['basic', 'post'], 'must be basic or post')),
+  OPENAI_API_KEY: optional(z.string()),
+  OPENAI_REALTIME_MODEL: optional(z.string()),
+  OPENAI_REALTIME_VOICE: optional(z.string()),
+  OPENAI_BASE_URL: optional(httpUrl),
+  GEMINI_API_KEY: optional(z.string()),
+  GEMINI_LIVE_MODEL: optional(z.string()),
+  GEMINI_BASE_URL: optional(httpUrl),
+  DEEPGRAM_API_KEY: optional(z.string()),
+  DEEPGRAM_TOKEN_TTL: optional(z.coerce.number().int('must be a whole number').min(1, 'must be from 1 to 3600').max(3600, 'must be from 1 to 3600')),
+  DEEPGRAM_BASE_URL: optional(httpUrl),
   AUTH_JWT_SECRET: optional(z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')),
   AUTH_JWT_ISSUER: optional(z.string()),
   AUTH_JWT_AUDIENCE: optional(z.string()),
@@ -70,6 +80,9 @@ const GROUPS: ReadonlyArray<readonly string[]> = [
   ['ELEVENLABS_API_KEY', 'ELEVENLABS_AGENT_IDS'],
   ['AZURE_SPEECH_KEY'],
   ['OAUTH2_TOKEN_URL', 'OAUTH2_CLIENT_ID', 'OAUTH2_CLIENT_SECRET'],
+  ['OPENAI_API_KEY'],
+  ['GEMINI_API_KEY', 'GEMINI_LIVE_MODEL'],
+  ['DEEPGRAM_API_KEY'],
 ];
 
 /**
@@ -103,6 +116,9 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   checkAzureSpeech(env);
   if (env.OAUTH2_CLIENT_ID !== undefined && env.AUTH_JWT_SECRET === undefined) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the OAuth2 route is for signed-in users');
+  }
+  for (const [key, route] of [['OPENAI_API_KEY', 'OpenAI'], ['GEMINI_API_KEY', 'Gemini'], ['DEEPGRAM_API_KEY', 'Deepgram']] as const) {
+    if (env[key] !== undefined && env.AUTH_JWT_SECRET === undefined) throw new EnvError('AUTH_JWT_SECRET', `is required: the ${route} route is for signed-in users`);
   }
   // A production deployment that configures nothing is a mistake, never a token service with only 404s.
   if (env.NODE_ENV === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {

@@ -44,6 +44,13 @@ export function tokenOptionsFromEnv(env: AppEnv, jwt: JwtService, overrides: Par
           authMethod: env.OAUTH2_AUTH_METHOD === 'post' ? 'client_secret_post' : 'client_secret_basic',
         }
       : undefined,
+    openai: env.OPENAI_API_KEY
+      ? { apiKey: new Secret(env.OPENAI_API_KEY), model: env.OPENAI_REALTIME_MODEL, voice: env.OPENAI_REALTIME_VOICE, baseUrl: env.OPENAI_BASE_URL }
+      : undefined,
+    gemini: env.GEMINI_API_KEY ? { apiKey: new Secret(env.GEMINI_API_KEY), model: env.GEMINI_LIVE_MODEL!, baseUrl: env.GEMINI_BASE_URL } : undefined,
+    deepgram: env.DEEPGRAM_API_KEY
+      ? { apiKey: new Secret(env.DEEPGRAM_API_KEY), ttlSeconds: env.DEEPGRAM_TOKEN_TTL, baseUrl: env.DEEPGRAM_BASE_URL }
+      : undefined,
     store: env.REDIS_URL ? RedisTokenStore.fromUrl(env.REDIS_URL) : undefined,
     // Instances sharing Redis must share the sealing key; they already share the JWT secret.
     storeKey: env.AUTH_JWT_SECRET ? deriveStoreKey(env.AUTH_JWT_SECRET) : undefined,

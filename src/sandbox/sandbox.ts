@@ -1,7 +1,15 @@
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
 import { startMisoSimulator, startSentifydSimulator, type UpstreamSimulator } from 'nestjs-token-broker/testing';
-import { startAssemblyAISimulator, startAzureSpeechSimulator, startElevenLabsSimulator, startOAuth2Simulator } from 'nestjs-token-broker/testing';
+import {
+  startAssemblyAISimulator,
+  startAzureSpeechSimulator,
+  startDeepgramSimulator,
+  startElevenLabsSimulator,
+  startGeminiSimulator,
+  startOAuth2Simulator,
+  startOpenAISimulator,
+} from 'nestjs-token-broker/testing';
 import { EnvError } from '../config/env.schema';
 
 /** Variables that, when any is set, mean real upstreams are meant. */
@@ -11,6 +19,7 @@ PROVIDER_VARIABLES.push('ASSEMBLYAI_API_KEY', 'ELEVENLABS_API_KEY', 'ELEVENLABS_
 export const SANDBOX_ELEVENLABS_AGENT = 'sandbox-agent';
 PROVIDER_VARIABLES.push('AZURE_SPEECH_KEY', 'AZURE_SPEECH_REGION', 'AZURE_SPEECH_ENDPOINT');
 PROVIDER_VARIABLES.push('OAUTH2_TOKEN_URL', 'OAUTH2_CLIENT_ID', 'OAUTH2_CLIENT_SECRET');
+PROVIDER_VARIABLES.push('OPENAI_API_KEY', 'GEMINI_API_KEY', 'DEEPGRAM_API_KEY');
 
 /** A running sandbox: the environment to start the app with, and what to tell the user. */
 export interface Sandbox {
@@ -49,6 +58,11 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
   const oauth2Secret = randomBytes(24).toString('base64url');
   const oauth2 = await startOAuth2Simulator({ clientId: 'sandbox-app', clientSecret: oauth2Secret, expiresIn });
   simulators.push(oauth2);
+  const [openaiKey, geminiKey, deepgramKey] = [0, 1, 2].map(() => randomBytes(24).toString('base64url'));
+  const openai = await startOpenAISimulator({ apiKey: openaiKey });
+  const gemini = await startGeminiSimulator({ apiKey: geminiKey });
+  const deepgram = await startDeepgramSimulator({ apiKey: deepgramKey });
+  simulators.push(openai, gemini, deepgram);
   const demoBearer = new JwtService().sign({ sub: 'demo-user' }, { secret: jwtSecret, algorithm: 'HS256', expiresIn: '12h' });
   return {
     env: {
@@ -63,6 +77,13 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
       ELEVENLABS_API_KEY: elevenlabsKey,
       ELEVENLABS_AGENT_IDS: SANDBOX_ELEVENLABS_AGENT,
       ELEVENLABS_BASE_URL: elevenlabs.url,
+      OPENAI_API_KEY: openaiKey,
+      OPENAI_BASE_URL: openai.url,
+      GEMINI_API_KEY: geminiKey,
+      GEMINI_LIVE_MODEL: env.GEMINI_LIVE_MODEL || 'gemini-live-2.5-flash-preview',
+      GEMINI_BASE_URL: gemini.url,
+      DEEPGRAM_API_KEY: deepgramKey,
+      DEEPGRAM_BASE_URL: deepgram.url,
       AUTH_JWT_SECRET: jwtSecret,
       AZURE_SPEECH_KEY: azureSpeechKey,
       AZURE_SPEECH_REGION: 'sandbox',

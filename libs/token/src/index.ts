@@ -36,6 +36,9 @@ export type { AssemblyAIOptions } from './providers/assemblyai/assemblyai.option
 export type { ElevenLabsOptions } from './providers/elevenlabs/elevenlabs.options';
 export type { AzureSpeechOptions } from './providers/azure-speech/azure-speech.options';
 export type { OAuth2ClientAuthMethod, OAuth2Options } from './providers/oauth2/oauth2.options';
+export type { OpenAIOptions } from './providers/openai/openai.options';
+export type { GeminiOptions } from './providers/gemini/gemini.options';
+export type { DeepgramOptions } from './providers/deepgram/deepgram.options';
 
 // What a custom provider needs to call an upstream
 export { UpstreamClient, type UpstreamRequest } from './upstream/upstream.client';

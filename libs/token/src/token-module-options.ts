@@ -7,6 +7,9 @@ import type { AssemblyAIOptions } from './providers/assemblyai/assemblyai.option
 import type { ElevenLabsOptions } from './providers/elevenlabs/elevenlabs.options';
 import type { AzureSpeechOptions } from './providers/azure-speech/azure-speech.options';
 import type { OAuth2Options } from './providers/oauth2/oauth2.options';
+import type { OpenAIOptions } from './providers/openai/openai.options';
+import type { GeminiOptions } from './providers/gemini/gemini.options';
+import type { DeepgramOptions } from './providers/deepgram/deepgram.options';
 import type { TokenUser } from './providers/token-provider';
 
 /** Who may call a route. */
@@ -57,6 +60,12 @@ export interface TokenModuleOptions {
   azureSpeech?: AzureSpeechOptions;
   /** Settings of the built-in OAuth 2.0 client-credentials provider (`oauth2`); absent leaves it disabled (404). */
   oauth2?: OAuth2Options;
+  /** Settings of the built-in OpenAI Realtime provider (a client secret per request); absent leaves it disabled (404). */
+  openai?: OpenAIOptions;
+  /** Settings of the built-in Gemini Live provider (an ephemeral token per request); absent leaves it disabled (404). */
+  gemini?: GeminiOptions;
+  /** Settings of the built-in Deepgram provider (an access token per request); absent leaves it disabled (404). */
+  deepgram?: DeepgramOptions;
   /**
    * Where grants, handles, locks and rate counters live. Default: a bounded
    * in-memory store. Pass a `RedisTokenStore` when several instances run.

@@ -14,6 +14,9 @@ import { AssemblyAITokenProvider } from './providers/assemblyai/assemblyai.provi
 import { ElevenLabsTokenProvider } from './providers/elevenlabs/elevenlabs.provider';
 import { AzureSpeechTokenProvider } from './providers/azure-speech/azure-speech.provider';
 import { OAuth2TokenProvider } from './providers/oauth2/oauth2.provider';
+import { OpenAITokenProvider } from './providers/openai/openai.provider';
+import { GeminiTokenProvider } from './providers/gemini/gemini.provider';
+import { DeepgramTokenProvider } from './providers/deepgram/deepgram.provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { MemoryTokenStore } from './store/memory.store';
 import { Sealer } from './store/sealer';
@@ -88,6 +91,9 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     ElevenLabsTokenProvider,
     AzureSpeechTokenProvider,
     OAuth2TokenProvider,
+    OpenAITokenProvider,
+    GeminiTokenProvider,
+    DeepgramTokenProvider,
     TokenThrottler,
     TokenGuard,
     TokenMetrics,

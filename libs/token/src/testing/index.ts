@@ -18,3 +18,6 @@ export * from './assemblyai-simulator';
 export * from './elevenlabs-simulator';
 export * from './azure-speech-simulator';
 export * from './oauth2-simulator';
+export * from './openai-simulator';
+export * from './gemini-simulator';
+export * from './deepgram-simulator';

@@ -1,0 +1,176 @@
+import { randomBytes } from 'node:crypto';
+import { FakeClock, type UpstreamSimulator } from 'nestjs-token-broker/testing';
+import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
+import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
+
+/** One per-request provider of the example app, as the shared specs below see it. */
+export interface PerRequestProvider {
+  /** The route, e.g. `/api/deepgram/token`. */
+  route: string;
+  /** Starts the vendor stand-in for `apiKey`, on the app's clock. */
+  startUpstream(apiKey: string, clock: FakeClock): Promise<UpstreamSimulator>;
+  /** The variables that turn the provider on against the stand-in at `url`. */
+  env(apiKey: string, url: string): Record<string, string>;
+  /** The browser's token in an answer. */
+  tokenOf(body: any): string;
+}
+
+/** The example app with one per-request provider on, against its stand-in. */
+export interface PerRequestRig {
+  upstream: UpstreamSimulator;
+  running: RunningApp;
+  clock: FakeClock;
+  apiKey: string;
+  jwtSecret: string;
+  /** Calls the route as `user` (none: anonymous). */
+  ask(method: Method, user?: string, params?: Record<string, string>): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+/** Boots the app with only `provider` on (rate limit off unless `env` says otherwise). */
+export async function startPerRequestRig(provider: PerRequestProvider, env: Record<string, string> = {}): Promise<PerRequestRig> {
+  const clock = new FakeClock();
+  const apiKey = `key-${randomBytes(16).toString('hex')}`;
+  const jwtSecret = randomBytes(32).toString('hex');
+  const upstream = await provider.startUpstream(apiKey, clock);
+  const running = await bootApp(
+    { NODE_ENV: 'test', AUTH_JWT_SECRET: jwtSecret, TOKEN_RATE_LIMIT: '0', ...provider.env(apiKey, upstream.url), ...env },
+    { clock },
+  );
+  const rig: PerRequestRig = {
+    upstream,
+    running,
+    clock,
+    apiKey,
+    jwtSecret,
+    // The app of the moment: a spec may replace it.
+    ask: (method, user, params) =>
+      send(rig.running.url, provider.route, method, { params, headers: user === undefined ? {} : { authorization: bearer(jwtSecret, user) } }),
+    close: async () => {
+      await rig.running.close();
+      await upstream.close();
+    },
+  };
+  return rig;
+}
+
+/**
+ * What every per-request route promises beyond its own upstream's shape:
+ * signed-in only, upstream failures mapped to the contract's statuses with no
+ * upstream body, one upstream call and a different token per answer (never
+ * shared, even between concurrent callers), a budget of 10 a minute per user,
+ * and no key or token in any log line. Call inside `eachPlatform`.
+ */
+export function describePerRequestRoute(provider: PerRequestProvider): void {
+  describe.each(METHODS)(`%s ${provider.route}`, (method: Method) => {
+    let rig: PerRequestRig;
+    const start = async (env: Record<string, string> = {}) => {
+      rig = await startPerRequestRig(provider, env);
+      return rig;
+    };
+    afterEach(() => rig?.close());
+
+    it('refuses a caller who is not signed in with 401, and makes no upstream call', async () => {
+      await start();
+      const reply = await rig.ask(method);
+      expectProblem(reply, 401);
+      expect(reply.body.error).toBe('unauthorized');
+      expect(rig.upstream.count).toBe(0);
+    });
+
+    it('is 404 while its key is not configured', async () => {
+      await start();
+      await rig.running.close();
+      rig.running = await bootApp({ NODE_ENV: 'test', AUTH_JWT_SECRET: rig.jwtSecret });
+      expectProblem(await rig.ask(method, 'alice'), 404);
+      expect(rig.upstream.count).toBe(0);
+    });
+
+    it('answers every request with a fresh upstream call, never the same token twice', async () => {
+      await start();
+      const first = await rig.ask(method, 'alice');
+      const second = await rig.ask(method, 'alice');
+      for (const reply of [first, second]) {
+        expect(reply.status).toBe(200);
+        expectNoStore(reply);
+      }
+      expect(rig.upstream.count).toBe(2);
+      expect(provider.tokenOf(second.body)).not.toBe(provider.tokenOf(first.body));
+    });
+
+    it('20 concurrent requests make 20 upstream calls and get 20 different tokens', async () => {
+      await start();
+      const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => rig.ask(method, `user-${i % 3}`)));
+      expect(replies.map((reply) => reply.status)).toEqual(Array(20).fill(200));
+      expect(rig.upstream.count).toBe(20);
+      expect(new Set(replies.map((reply) => provider.tokenOf(reply.body))).size).toBe(20);
+      // Not one of them was merged with another's call.
+      expect(new Set(rig.running.logger.requestLines().map((line) => line.cache))).toEqual(new Set(['upstream']));
+    });
+
+    it.each([
+      ['rejects our key (401)', 'reject', 502, 'upstream_rejected', 1],
+      ['fails (500), also on the one retry', 'fail', 502, 'upstream_failed', 2],
+      ['answers garbage', 'garbage', 502, 'upstream_invalid', 1],
+      ['answers an HTML page', 'html', 502, 'upstream_invalid', 1],
+    ] as const)('when the upstream %s (%s): %d %s, without the upstream body', async (_name, mode, status, error, calls) => {
+      await start();
+      rig.upstream.mode = mode;
+      const reply = await rig.ask(method, 'alice');
+      expectProblem(reply, status);
+      expect(reply.body.error).toBe(error);
+      expect(rig.upstream.count).toBe(calls);
+      expect(reply.text).not.toContain(rig.upstream.errorBody);
+    });
+
+    it('when the upstream hangs: 504 within TOKEN_UPSTREAM_TIMEOUT_MS, after one call', async () => {
+      await start({ TOKEN_UPSTREAM_TIMEOUT_MS: '300' });
+      rig.upstream.mode = 'hang';
+      const started = performance.now();
+      const reply = await rig.ask(method, 'alice');
+      expectProblem(reply, 504);
+      expect(reply.body.error).toBe('upstream_timeout');
+      expect(performance.now() - started).toBeLessThan(300 + 700);
+      expect(rig.upstream.count).toBe(1);
+    });
+
+    it('when the upstream cannot be reached: 503', async () => {
+      await start();
+      await rig.upstream.close();
+      const reply = await rig.ask(method, 'alice');
+      expectProblem(reply, 503);
+      expect(reply.body.error).toBe('upstream_unavailable');
+    });
+
+    it('allows 10 a minute per user by default (each call is billed), then 429 with Retry-After', async () => {
+      await start({ TOKEN_RATE_LIMIT: '' });
+      for (let i = 0; i < 10; i++) expect((await rig.ask(method, 'alice')).status).toBe(200);
+      const limited = await rig.ask(method, 'alice');
+      expectProblem(limited, 429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(rig.upstream.count).toBe(10);
+      // Another user has a budget of their own.
+      expect((await rig.ask(method, 'bob')).status).toBe(200);
+      rig.clock.advance(61_000);
+      expect((await rig.ask(method, 'alice')).status).toBe(200);
+    });
+
+    it('never puts the key in an answer or a log line, nor a token in a log line', async () => {
+      await start();
+      const replies: Reply[] = [];
+      for (const mode of ['ok', 'reject', 'fail', 'garbage', 'ok'] as const) {
+        rig.upstream.mode = mode;
+        replies.push(await rig.ask(method, 'alice'), await rig.ask(method));
+      }
+      const tokens = replies.filter((reply) => reply.status === 200).map((reply) => provider.tokenOf(reply.body));
+      expect(tokens).toHaveLength(2);
+      const answers = replies.flatMap((reply) => [reply.text, headerText(reply)]);
+      const logs = rig.running.logger.lines;
+      expect(logs.length).toBeGreaterThan(0);
+      // The key did reach the upstream, so a leak would be found.
+      expect(JSON.stringify(rig.upstream.calls.map((call) => call.headers))).toContain(rig.apiKey);
+      expectNoSecrets([...answers, ...logs], [rig.apiKey, rig.upstream.errorBody]);
+      expectNoSecrets(logs, tokens);
+    });
+  });
+}

@@ -1,0 +1,73 @@
+import { startDeepgramSimulator } from 'nestjs-token-broker/testing';
+import { eachPlatform } from '../support/platforms';
+import { expectNoStore, METHODS, recordMethods, type Method, type Reply } from './http';
+import { describePerRequestRoute, startPerRequestRig, type PerRequestProvider, type PerRequestRig } from './per-request-provider';
+
+const ROUTE = '/api/deepgram/token';
+
+const deepgram: PerRequestProvider = {
+  route: ROUTE,
+  startUpstream: (apiKey, clock) => startDeepgramSimulator({ apiKey, clock }),
+  env: (apiKey, url) => ({ DEEPGRAM_API_KEY: apiKey, DEEPGRAM_BASE_URL: url }),
+  tokenOf: (body) => body.token,
+};
+
+eachPlatform(() => {
+  describePerRequestRoute(deepgram);
+
+  describe.each(METHODS)(`%s ${ROUTE}: the Deepgram access token`, (method: Method) => {
+    let rig: PerRequestRig;
+    afterEach(() => rig?.close());
+
+    function expectAnswer(reply: Reply): number {
+      expect(reply.status).toBe(200);
+      expectNoStore(reply);
+      expect(reply.body).toEqual({ token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), expiresIn: expect.any(Number), expiresAt: expect.any(String) });
+      const { expiresIn, expiresAt } = reply.body;
+      expect(Number.isInteger(expiresIn)).toBe(true);
+      expect(new Date(expiresAt).toISOString()).toBe(expiresAt);
+      expect(Date.parse(expiresAt) - rig.clock.now() - expiresIn * 1000).toBeGreaterThanOrEqual(0);
+      expect(Date.parse(expiresAt) - rig.clock.now() - expiresIn * 1000).toBeLessThan(1000);
+      return expiresIn;
+    }
+
+    it('POSTs /v1/auth/grant with "Authorization: Token <key>" and ttl_seconds 300, and answers the JWT', async () => {
+      rig = await startPerRequestRig(deepgram);
+      const methods = recordMethods(rig.upstream);
+      const expiresIn = expectAnswer(await rig.ask(method, 'alice'));
+      expect(methods).toEqual(['POST']);
+      const [call] = rig.upstream.calls;
+      expect(call.path).toBe('/v1/auth/grant');
+      expect(call.headers.authorization).toBe(`Token ${rig.apiKey}`);
+      expect(call.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(call.body)).toEqual({ ttl_seconds: 300 });
+      // 300 s from expires_in, less a 30 to 36 s margin.
+      expect(expiresIn).toBeGreaterThanOrEqual(264);
+      expect(expiresIn).toBeLessThanOrEqual(270);
+    });
+
+    it('asks for DEEPGRAM_TOKEN_TTL seconds', async () => {
+      rig = await startPerRequestRig(deepgram, { DEEPGRAM_TOKEN_TTL: '60' });
+      const expiresIn = expectAnswer(await rig.ask(method, 'alice'));
+      expect(JSON.parse(rig.upstream.calls[0].body)).toEqual({ ttl_seconds: 60 });
+      expect(expiresIn).toBeGreaterThanOrEqual(52);
+      expect(expiresIn).toBeLessThanOrEqual(54);
+    });
+
+    it("believes the reply's expires_in over what was asked for", async () => {
+      rig = await startPerRequestRig({ ...deepgram, startUpstream: (apiKey, clock) => startDeepgramSimulator({ apiKey, clock, expiresIn: 30 }) });
+      const expiresIn = expectAnswer(await rig.ask(method, 'alice'));
+      // 30 s less a 3 to 3.6 s margin.
+      expect(expiresIn).toBeGreaterThanOrEqual(26);
+      expect(expiresIn).toBeLessThanOrEqual(27);
+    });
+
+    it('ignores a lifetime or scope a browser sends', async () => {
+      rig = await startPerRequestRig(deepgram);
+      await rig.ask(method, 'alice');
+      expectAnswer(await rig.ask(method, 'alice', { ttl_seconds: '3600', ttl: '3600', scopes: 'keys:write' }));
+      expect(rig.upstream.count).toBe(2);
+      expect(rig.upstream.calls[1].body).toBe(rig.upstream.calls[0].body);
+    });
+  });
+});
