@@ -5,6 +5,7 @@ import type { TokenModuleOptions } from '../../token-module-options';
 import { UpstreamClient } from '../../upstream/upstream.client';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../token-provider';
 import { parseAssemblyAIReply } from './assemblyai-reply';
+import { expiresAtOf, upstreamUrl } from '../provider-kit';
 
 /** The body of an AssemblyAI token route. */
 export interface AssemblyAITokenReply {
@@ -51,7 +52,7 @@ export class AssemblyAITokenProvider implements TokenProvider {
       query.set('max_session_duration_seconds', String(assemblyai.maxSessionDurationSeconds));
     }
     this.apiKey = Secret.of(assemblyai.apiKey);
-    this.tokenUrl = `${(assemblyai.baseUrl ?? ASSEMBLYAI_DEFAULT_BASE_URL).replace(/\/+$/, '')}/v3/token?${query}`;
+    this.tokenUrl = upstreamUrl(assemblyai.baseUrl ?? ASSEMBLYAI_DEFAULT_BASE_URL, '/v3/token') + `?${query}`;
   }
 
   async fetchGrant(): Promise<UpstreamGrant> {
@@ -60,7 +61,7 @@ export class AssemblyAITokenProvider implements TokenProvider {
   }
 
   render(issued: IssuedToken): AssemblyAITokenReply {
-    return { token: issued.grant.accessToken, expiresIn: issued.expiresIn, expiresAt: new Date(issued.expiresAt).toISOString() };
+    return { token: issued.grant.accessToken, expiresIn: issued.expiresIn, expiresAt: expiresAtOf(issued) };
   }
 }
 

@@ -6,6 +6,7 @@ import { UpstreamClient } from '../../upstream/upstream.client';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../token-provider';
 import type { AzureSpeechOptions } from './azure-speech.options';
 import { parseAzureSpeechReply } from './azure-speech-reply';
+import { expiresAtOf } from '../provider-kit';
 
 /** The body of an Azure Speech token route: what `SpeechConfig.fromAuthorizationToken(token, region)` takes. */
 export interface AzureSpeechTokenReply {
@@ -73,7 +74,7 @@ export class AzureSpeechTokenProvider implements TokenProvider {
       token: issued.grant.accessToken,
       region: this.region,
       expiresIn: issued.expiresIn,
-      expiresAt: new Date(issued.expiresAt).toISOString(),
+      expiresAt: expiresAtOf(issued),
     };
   }
 }

@@ -5,6 +5,7 @@ import type { TokenModuleOptions } from '../../token-module-options';
 import { UpstreamClient } from '../../upstream/upstream.client';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../token-provider';
 import { parseDeepgramReply } from './deepgram-reply';
+import { expiresAtOf, upstreamUrl } from '../provider-kit';
 
 /** The body of the Deepgram token route. */
 export interface DeepgramTokenReply {
@@ -39,7 +40,7 @@ export class DeepgramTokenProvider implements TokenProvider {
     const deepgram = options.deepgram;
     this.enabled = deepgram !== undefined;
     this.apiKey = deepgram && Secret.of(deepgram.apiKey);
-    this.url = `${(deepgram?.baseUrl ?? DEEPGRAM_DEFAULT_BASE_URL).replace(/\/+$/, '')}/v1/auth/grant`;
+    this.url = upstreamUrl(deepgram?.baseUrl ?? DEEPGRAM_DEFAULT_BASE_URL, '/v1/auth/grant');
     this.ttl = deepgram?.ttlSeconds ?? DEEPGRAM_DEFAULT_TTL;
     if (deepgram && (!Number.isInteger(this.ttl) || this.ttl < 1 || this.ttl > 3600)) {
       throw new Error('TokenModule: deepgram.ttlSeconds must be a whole number from 1 to 3600');
@@ -52,6 +53,6 @@ export class DeepgramTokenProvider implements TokenProvider {
   }
 
   render(issued: IssuedToken): DeepgramTokenReply {
-    return { token: issued.grant.accessToken, expiresIn: issued.expiresIn, expiresAt: new Date(issued.expiresAt).toISOString() };
+    return { token: issued.grant.accessToken, expiresIn: issued.expiresIn, expiresAt: expiresAtOf(issued) };
   }
 }

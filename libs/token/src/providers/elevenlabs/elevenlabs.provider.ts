@@ -6,6 +6,7 @@ import type { TokenModuleOptions } from '../../token-module-options';
 import { UpstreamClient } from '../../upstream/upstream.client';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type TokenRequest, type UpstreamGrant } from '../token-provider';
 import { parseElevenLabsReply } from './elevenlabs-reply';
+import { expiresAtOf, upstreamUrl } from '../provider-kit';
 
 /** The body of an ElevenLabs signed-URL route. */
 export interface ElevenLabsSignedUrlReply {
@@ -48,7 +49,7 @@ export class ElevenLabsTokenProvider implements TokenProvider {
       throw new Error('TokenModule: elevenlabs.agentIds must list at least one agent id: browsers may only start conversations with agents you allow');
     }
     this.apiKey = elevenlabs && Secret.of(elevenlabs.apiKey);
-    this.endpoint = `${(elevenlabs?.baseUrl ?? ELEVENLABS_DEFAULT_BASE_URL).replace(/\/+$/, '')}/v1/convai/conversation/get-signed-url`;
+    this.endpoint = upstreamUrl(elevenlabs?.baseUrl ?? ELEVENLABS_DEFAULT_BASE_URL, '/v1/convai/conversation/get-signed-url');
   }
 
   checkAudience(agentId: string | undefined): string {
@@ -65,6 +66,6 @@ export class ElevenLabsTokenProvider implements TokenProvider {
   }
 
   render(issued: IssuedToken): ElevenLabsSignedUrlReply {
-    return { signedUrl: issued.grant.accessToken, expiresIn: issued.expiresIn, expiresAt: new Date(issued.expiresAt).toISOString() };
+    return { signedUrl: issued.grant.accessToken, expiresIn: issued.expiresIn, expiresAt: expiresAtOf(issued) };
   }
 }

@@ -6,6 +6,7 @@ import type { TokenModuleOptions } from '../../token-module-options';
 import { UpstreamClient } from '../../upstream/upstream.client';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../token-provider';
 import { parseGeminiReply } from './gemini-reply';
+import { expiresAtOf, upstreamUrl } from '../provider-kit';
 
 /** The body of the Gemini Live token route. */
 export interface GeminiLiveTokenReply {
@@ -50,7 +51,7 @@ export class GeminiTokenProvider implements TokenProvider {
     const gemini = options.gemini;
     this.enabled = gemini !== undefined;
     this.apiKey = gemini && Secret.of(gemini.apiKey);
-    this.url = `${(gemini?.baseUrl ?? GEMINI_DEFAULT_BASE_URL).replace(/\/+$/, '')}/v1alpha/auth_tokens`;
+    this.url = upstreamUrl(gemini?.baseUrl ?? GEMINI_DEFAULT_BASE_URL, '/v1alpha/auth_tokens');
     this.model = gemini ? modelResource(gemini.model) : '';
     this.newSessionSeconds = gemini?.newSessionSeconds ?? GEMINI_DEFAULT_NEW_SESSION_SECONDS;
     this.expireSeconds = gemini?.expireSeconds ?? GEMINI_DEFAULT_EXPIRE_SECONDS;
@@ -76,7 +77,7 @@ export class GeminiTokenProvider implements TokenProvider {
   }
 
   render(issued: IssuedToken): GeminiLiveTokenReply {
-    return { token: issued.grant.accessToken, expiresIn: issued.expiresIn, expiresAt: new Date(issued.expiresAt).toISOString(), model: this.model };
+    return { token: issued.grant.accessToken, expiresIn: issued.expiresIn, expiresAt: expiresAtOf(issued), model: this.model };
   }
 }
 

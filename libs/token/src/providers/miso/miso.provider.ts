@@ -5,6 +5,7 @@ import { TOKEN_MODULE_OPTIONS } from '../../token.constants';
 import type { TokenModuleOptions } from '../../token-module-options';
 import { UpstreamClient } from '../../upstream/upstream.client';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../token-provider';
+import { upstreamUrl } from '../provider-kit';
 import { parseMisoReply } from './miso-reply';
 
 /** The body of a Miso token route. */
@@ -46,7 +47,7 @@ export class MisoTokenProvider implements TokenProvider {
     this.enabled = miso !== undefined;
     this.allowedOrigins = miso?.allowedOrigins;
     this.clientSecret = miso && Secret.of(miso.clientSecret);
-    this.tokenUrl = miso && `${miso.controllerUrl.replace(/\/+$/, '')}/api/v1/auth/token`;
+    this.tokenUrl = miso && upstreamUrl(miso.controllerUrl, '/api/v1/auth/token');
   }
 
   async fetchGrant(): Promise<UpstreamGrant> {

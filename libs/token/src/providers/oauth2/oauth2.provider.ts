@@ -7,6 +7,7 @@ import { UpstreamClient } from '../../upstream/upstream.client';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../token-provider';
 import type { OAuth2Options } from './oauth2.options';
 import { parseOAuth2Reply } from './oauth2-reply';
+import { expiresAtOf } from '../provider-kit';
 
 /** The body of an OAuth2 token route: the browser sends `Authorization: ${tokenType} ${token}`. */
 export interface OAuth2TokenReply {
@@ -78,7 +79,7 @@ export class OAuth2TokenProvider implements TokenProvider {
       token: issued.grant.accessToken,
       tokenType: String(issued.grant.extras?.tokenType ?? 'Bearer'),
       expiresIn: issued.expiresIn,
-      expiresAt: new Date(issued.expiresAt).toISOString(),
+      expiresAt: expiresAtOf(issued),
     };
   }
 }

@@ -6,6 +6,7 @@ import type { TokenModuleOptions } from '../../token-module-options';
 import { UpstreamClient } from '../../upstream/upstream.client';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../token-provider';
 import { parseOpenAIReply } from './openai-reply';
+import { expiresAtOf, upstreamUrl } from '../provider-kit';
 
 /** The body of the OpenAI Realtime token route. */
 export interface OpenAIRealtimeTokenReply {
@@ -48,7 +49,7 @@ export class OpenAITokenProvider implements TokenProvider {
     const openai = options.openai;
     this.enabled = openai !== undefined;
     this.apiKey = openai && Secret.of(openai.apiKey);
-    this.url = `${(openai?.baseUrl ?? OPENAI_DEFAULT_BASE_URL).replace(/\/+$/, '')}/v1/realtime/client_secrets`;
+    this.url = upstreamUrl(openai?.baseUrl ?? OPENAI_DEFAULT_BASE_URL, '/v1/realtime/client_secrets');
     this.model = openai?.model || OPENAI_DEFAULT_MODEL;
     this.seconds = openai?.expiresAfterSeconds ?? OPENAI_DEFAULT_EXPIRES_AFTER;
     if (!openai) return;
@@ -72,6 +73,6 @@ export class OpenAITokenProvider implements TokenProvider {
   }
 
   render(issued: IssuedToken): OpenAIRealtimeTokenReply {
-    return { token: issued.grant.accessToken, expiresIn: issued.expiresIn, expiresAt: new Date(issued.expiresAt).toISOString(), model: this.model };
+    return { token: issued.grant.accessToken, expiresIn: issued.expiresIn, expiresAt: expiresAtOf(issued), model: this.model };
   }
 }
