@@ -93,7 +93,8 @@ async function upstreams() {
  * on Fastify, or on Express with `HTTP_ADAPTER=express` in `env`.
  * options: env; log 'discard' (default) or 'console' (Nest's ConsoleLogger, to
  * this process's stdout, which the parent points at /dev/null); redis
- * { url, prefix } for a RedisTokenStore, else the in-memory store; storeKey.
+ * { url, prefix } for a RedisTokenStore, else the in-memory store; storeKey;
+ * metrics false to switch the library's metrics off.
  * Op `storeCalls`: how many store calls the library has made.
  */
 async function app(options) {
@@ -103,7 +104,7 @@ async function app(options) {
   const store = counted(
     options.redis ? RedisTokenStore.fromUrl(options.redis.url, { prefix: options.redis.prefix }) : new MemoryTokenStore(),
   );
-  const overrides = { store: store.store, ...(options.storeKey && { storeKey: options.storeKey }) };
+  const overrides = { store: store.store, ...(options.storeKey && { storeKey: options.storeKey }), ...(options.metrics === false && { metrics: false }) };
   const logger = options.log === 'console' ? undefined : DISCARD_LOGGER;
   const nest = await createApp(options.env, { overrides, logger });
   const listening = await listenNest(nest);

@@ -28,6 +28,7 @@ const TARGETS = [
   { name: 'express', label: 'app on Express (memory store, limits off)', kind: 'app', platform: 'express' },
   { name: 'express-bare', label: 'bare Nest on Express (same JSON, same headers)', kind: 'bare', platform: 'express' },
   { name: 'fastify-redis', label: 'app on Fastify, Redis store (limits off)', kind: 'app', platform: 'fastify', redis: true },
+  { name: 'fastify-nometrics', label: 'app on Fastify, metrics off (limits off)', kind: 'app', platform: 'fastify', metricsOff: true },
   { name: 'limits-memory', label: 'app on Fastify, limits on, memory store, a caller per request', kind: 'app', platform: 'fastify', limits: true },
   { name: 'limits-redis', label: 'app on Fastify, limits on, Redis store, a caller per request', kind: 'app', platform: 'fastify', limits: true, redis: true },
   { name: 'reference', label: 'per-request-upstream route (Express + axios, upstream 100 ms)', kind: 'reference' },
@@ -42,6 +43,7 @@ const RATIOS = [
   { label: 'app Fastify / per-request-upstream route', a: 'fastify', b: 'reference', target: 15 },
   { label: 'limits on: Redis / memory store', a: 'limits-redis', b: 'limits-memory' },
   { label: 'limits on / limits off, memory store', a: 'limits-memory', b: 'fastify' },
+  { label: 'metrics on / metrics off, Fastify', a: 'fastify', b: 'fastify-nometrics' },
   { label: 'app Express / app Fastify', a: 'express', b: 'fastify' },
 ];
 
@@ -79,7 +81,12 @@ function start(target, { config, upstreams, prefix }) {
     HTTP_ADAPTER: target.platform,
     ...(target.limits && { TOKEN_RATE_LIMIT: '60', TRUST_PROXY: '1' }),
   };
-  const options = { env, log: config.log, ...(target.redis && { redis: { url: config.redisUrl, prefix: `${prefix}${target.name}:` } }) };
+  const options = {
+    env,
+    log: config.log,
+    ...(target.redis && { redis: { url: config.redisUrl, prefix: `${prefix}${target.name}:` } }),
+    ...(target.metricsOff && { metrics: false }),
+  };
   return startHost('app', options, target.root ? { env: { BENCH_ROOT: target.root } } : {});
 }
 

@@ -100,6 +100,8 @@ export interface TokenModuleOptions {
   clock?: Clock;
   /** Live refresh chains kept per user and provider; an issue beyond it retires the least recently used. Default 10. */
   maxRefreshChains?: number;
+  /** Record the `token_*` Prometheus metrics (when prom-client is installed). Default true. */
+  metrics?: boolean;
   /** Log one structured line per token request. Default true. */
   logRequests?: boolean;
   /**

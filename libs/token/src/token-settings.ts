@@ -19,6 +19,8 @@ export interface TokenSettings {
   readonly refreshGraceMs: number;
   readonly maxRefreshChains: number;
   readonly logRequests: boolean;
+  /** Record metrics (prom-client permitting). */
+  readonly metrics: boolean;
   readonly resolveUser: (request: unknown) => TokenUser | undefined;
   readonly rateLimit: { readonly perMinute: number; readonly refreshPerMinute: number };
   /** Public origin of the app, without a trailing slash; undefined derives it from the request. */
@@ -45,6 +47,7 @@ export function resolveSettings(options: TokenModuleOptions): TokenSettings {
     refreshGraceMs: positive('refreshGraceMs', options.refreshGraceMs, 10_000),
     maxRefreshChains: positive('maxRefreshChains', options.maxRefreshChains, 10),
     logRequests: options.logRequests !== false,
+    metrics: options.metrics !== false,
     resolveUser: options.resolveUser ?? passportUser,
     rateLimit: {
       perMinute: Math.max(0, perMinute),

@@ -1,6 +1,7 @@
 import { register } from 'prom-client';
 import type { TokenProviderRegistry } from '../providers/token-provider.registry';
 import { UpstreamError } from '../errors/upstream-error';
+import { resolveSettings } from '../token-settings';
 import { TokenMetrics } from './token-metrics';
 
 /** The value of one series of `name` whose labels include `labels`. */
@@ -25,6 +26,13 @@ describe('TokenMetrics', () => {
     expect(await valueOf('token_requests_total', { provider: 'miso', status: '200', cache: 'hit' })).toBe(2);
     expect(await valueOf('token_requests_total', { provider: 'miso', status: '200', cache: 'upstream' })).toBe(1);
     expect(await valueOf('token_requests_total', { provider: 'sentifyd', status: '401', cache: 'none' })).toBe(1);
+  });
+
+  it('records nothing with the metrics option off', async () => {
+    const metrics = new TokenMetrics(undefined, resolveSettings({ metrics: false }));
+    metrics.request('miso', 200, 'hit');
+    expect(metrics.enabled).toBe(false);
+    expect(await valueOf('token_requests_total', { provider: 'miso', status: '200', cache: 'hit' })).toBeUndefined();
   });
 
   it('counts and times upstream calls by outcome; a circuit refusal counts as unavailable', async () => {

@@ -1,4 +1,5 @@
-import { Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 import { UpstreamError } from '../errors/upstream-error';
 import type { GrantSource } from '../grants/grant-cache';
 import { TokenProviderRegistry } from '../providers/token-provider.registry';
@@ -44,11 +45,14 @@ export class TokenMetrics implements OnApplicationBootstrap, OnApplicationShutdo
   private readonly circuits = new Map<string, Set<CircuitLike>>();
   private unwatch?: () => void;
 
-  constructor(@Optional() private readonly registry?: TokenProviderRegistry) {
-    this.instruments = tokenInstruments();
+  constructor(
+    @Optional() private readonly registry?: TokenProviderRegistry,
+    @Optional() @Inject(TOKEN_SETTINGS) settings?: TokenSettings,
+  ) {
+    this.instruments = settings?.metrics === false ? undefined : tokenInstruments();
   }
 
-  /** True when prom-client is installed and metrics are recorded. */
+  /** True when prom-client is installed and metrics are on (`metrics` option): they are recorded. */
   get enabled(): boolean {
     return this.instruments !== undefined;
   }
