@@ -25,6 +25,7 @@ function options(argv = process.argv.slice(2)) {
       'profile-seconds': { type: 'string' },
       json: { type: 'string' },
       candidate: { type: 'string' },
+      targets: { type: 'string' },
     },
   });
   const env = process.env;
@@ -38,6 +39,8 @@ function options(argv = process.argv.slice(2)) {
   if (!['auto', 'wrk', 'autocannon'].includes(values.tool)) throw new Error('--tool is auto, wrk or autocannon');
   return {
     quick,
+    // Only these throughput targets (comma-separated names), for a focused side-by-side.
+    targets: values.targets ? values.targets.split(',').map((name) => name.trim()) : undefined,
     rounds: number('rounds', 'BENCH_ROUNDS', 10, 1),
     // wrk takes whole seconds; autocannon runs as long as asked.
     seconds: number('duration', 'BENCH_DURATION', 3, 1),

@@ -8,7 +8,7 @@
  *                     [--log discard|console] [--redis-url redis://127.0.0.1:6379]
  *                     [--no-load] [--no-burst] [--no-redis] [--no-memory]
  *                     [--profile] [--profile-seconds 5] [--json out.json]
- *                     [--candidate /path/to/another/checkout]
+ *                     [--candidate /path/to/another/checkout] [--targets fastify,fastify-nometrics]
  *
  * Throughput: the example app (cache warm, request log on and handed to a
  * discarding logger) on Fastify and on Express, on the memory store and on

@@ -64,7 +64,7 @@ async function probe(name, url, { noStore }) {
 
 /** The targets of this run: the Redis ones only when Redis answers, a candidate when asked for. */
 function plan(config, redisUp) {
-  const targets = TARGETS.filter((t) => redisUp || !t.redis);
+  const targets = TARGETS.filter((t) => (redisUp || !t.redis) && (!config.targets || config.targets.includes(t.name)));
   if (config.candidate) targets.splice(1, 0, { name: 'candidate', label: `candidate on Fastify (${config.candidate})`, kind: 'app', platform: 'fastify', root: config.candidate });
   const names = new Set(targets.map((t) => t.name));
   const ratios = RATIOS.filter((r) => names.has(r.a) && names.has(r.b));
@@ -114,7 +114,8 @@ async function loadBench(config, tool, upstreams, failures, progress) {
       const [mine, theirs] = [JSON.stringify(other.headers), JSON.stringify(answers[like].headers)];
       if (mine !== theirs) throw new Error(`${t.name} answers with headers ${mine}, the app on ${like} with ${theirs}`);
     }
-    await probe('reference', urlOf(targets.find((t) => t.kind === 'reference')), { noStore: false });
+    const reference = targets.find((t) => t.kind === 'reference');
+    if (reference) await probe('reference', urlOf(reference), { noStore: false });
 
     // Upstream and store calls during each counted run of an app.
     const calls = async (host) => ({ upstream: (await upstreams.call('counts')).miso, store: await host.call('storeCalls') });
