@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { FakeClock, startAssemblyAISimulator, type AssemblyAISimulatorOptions, type UpstreamSimulator } from 'nestjs-token-broker/testing';
 import type { TokenModuleOptions } from 'nestjs-token-broker';
 import { EnvError, parseEnv } from '../../src/config/env.schema';
-import { startSandbox } from '../../src/sandbox/sandbox';
 import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
@@ -214,18 +213,6 @@ eachPlatform(() => {
         const upstream = await boot({ ASSEMBLYAI_API_KEY: undefined, ASSEMBLYAI_BASE_URL: undefined });
         expectProblem(await ask('GET', 'alice'), 404);
         expect(upstream.count).toBe(0);
-      });
-
-      it('the sandbox serves it through its stand-in', async () => {
-        const sandbox = (await startSandbox({}))!;
-        try {
-          running = await bootApp(sandbox.env);
-          const reply = await send(running.url, ROUTE, 'GET', { headers: { authorization: `Bearer ${sandbox.demoBearer}` } });
-          expect(reply.status).toBe(200);
-          expect(reply.body).toEqual({ token: expect.any(String), expiresIn: expect.any(Number), expiresAt: expect.any(String) });
-        } finally {
-          await sandbox.close();
-        }
       });
     });
   });

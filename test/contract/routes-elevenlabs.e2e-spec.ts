@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FakeClock, startElevenLabsSimulator, UpstreamSimulator, type ElevenLabsSimulator, type ElevenLabsSimulatorOptions } from 'nestjs-token-broker/testing';
 import { EnvError, parseEnv } from '../../src/config/env.schema';
-import { SANDBOX_ELEVENLABS_AGENT, startSandbox } from '../../src/sandbox/sandbox';
 import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
@@ -246,20 +245,6 @@ eachPlatform(() => {
       it('the library refuses to start with an empty agent list', async () => {
         const env = { NODE_ENV: 'test', AUTH_JWT_SECRET: randomBytes(32).toString('hex') };
         await expect(bootApp(env, { elevenlabs: { apiKey: 'xi-key', agentIds: [] } })).rejects.toThrow(/^TokenModule: elevenlabs\.agentIds must list at least one/);
-      });
-
-      it('the sandbox serves it through its stand-in, for its one agent', async () => {
-        const sandbox = (await startSandbox({}))!;
-        try {
-          running = await bootApp(sandbox.env);
-          const headers = { authorization: `Bearer ${sandbox.demoBearer}` };
-          const reply = await send(running.url, `${ROUTE}?agent_id=${SANDBOX_ELEVENLABS_AGENT}`, 'GET', { headers });
-          expect(reply.status).toBe(200);
-          expect(reply.body).toEqual({ signedUrl: expect.stringMatching(/^wss:\/\//), expiresIn: expect.any(Number), expiresAt: expect.any(String) });
-          expectProblem(await send(running.url, `${ROUTE}?agent_id=agent_1`, 'GET', { headers }), 400);
-        } finally {
-          await sandbox.close();
-        }
       });
     });
   });

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { FakeClock, startOAuth2Simulator, type OAuth2SimulatorOptions, type SimulatorMode, type UpstreamSimulator } from 'nestjs-token-broker/testing';
-import { startSandbox } from '../../src/sandbox/sandbox';
 import { bearer, bootApp, expectNoSecrets, startUpstreams, type RunningApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
@@ -204,21 +203,6 @@ eachPlatform(() => {
       } finally {
         await running.close();
         await upstreams.close();
-      }
-    });
-
-    it('answers 200 in the sandbox, through its stand-in', async () => {
-      const sandbox = (await startSandbox({}))!;
-      const running = await bootApp(sandbox.env);
-      try {
-        for (const method of METHODS) {
-          const reply = await send(running.url, ROUTE, method, { headers: { authorization: `Bearer ${sandbox.demoBearer}` } });
-          expect(reply.status).toBe(200);
-          expect(reply.body).toEqual({ token: expect.any(String), tokenType: 'Bearer', expiresIn: expect.any(Number), expiresAt: expect.any(String) });
-        }
-      } finally {
-        await running.close();
-        await sandbox.close();
       }
     });
   });
