@@ -1,3 +1,4 @@
+import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Clock } from './clock';
 import type { ExpiryPolicy } from './grants/expiry';
 import type { TokenStore } from './store/token-store';
@@ -112,6 +113,19 @@ export interface TokenModuleOptions {
   publicUrl?: string;
   /** Largest request body a token route accepts, in bytes (400 beyond). Default 8192. */
   bodyLimitBytes?: number;
+  /**
+   * Upstream calls each billed provider (per-request scope, or `billed: true`)
+   * may make per clock hour, across the instances sharing the throttler
+   * storage; past it, 429 `budget_exhausted`. 0 turns the ceiling off. Default 1000.
+   */
+  budgetPerHour?: number;
+  /**
+   * Where rate-limit and budget counters live: any `@nestjs/throttler`
+   * storage (its `increment` is all the module calls), e.g. the one your own
+   * `ThrottlerModule` uses. Default: the library's own, counting in `store`
+   * (in this process, without a promise, with the in-memory store).
+   */
+  throttlerStorage?: ThrottlerStorage;
 }
 
 /** Options given to `forRoot`/`forRootAsync` beside the (possibly async) options. */

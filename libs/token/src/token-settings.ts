@@ -27,6 +27,8 @@ export interface TokenSettings {
   readonly publicUrl?: string;
   /** Largest request body a token route accepts, in bytes. */
   readonly bodyLimitBytes: number;
+  /** Upstream calls each billed provider may make per clock hour (0: no ceiling). */
+  readonly budgetPerHour: number;
 }
 
 /** Private DI token of the resolved {@link TokenSettings}. */
@@ -55,6 +57,7 @@ export function resolveSettings(options: TokenModuleOptions): TokenSettings {
     },
     publicUrl: options.publicUrl === undefined ? undefined : publicOrigin(options.publicUrl),
     bodyLimitBytes: positive('bodyLimitBytes', options.bodyLimitBytes, 8 * 1024),
+    budgetPerHour: Math.max(0, options.budgetPerHour ?? 1000),
   });
 }
 

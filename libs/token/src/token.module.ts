@@ -24,6 +24,7 @@ import { TokenStore } from './store/token-store';
 import { StoreThrottlerStorage } from './throttling/store-throttler.storage';
 import { TOKEN_THROTTLER_STORAGE } from './throttling/throttler-storage.token';
 import { TokenThrottler } from './throttling/token-throttler';
+import { ProviderBudget } from './throttling/provider-budget';
 import { TOKEN_MODULE_OPTIONS, TOKEN_ROUTES } from './token.constants';
 import { ConfigurableModuleClass } from './token.module-definition';
 import type { TokenModuleOptions, TokenRouteOptions } from './token-module-options';
@@ -76,8 +77,8 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     { provide: Sealer, useFactory: sealerFor, inject: [TOKEN_MODULE_OPTIONS] },
     {
       provide: TOKEN_THROTTLER_STORAGE,
-      useFactory: (store: TokenStore, clock: Clock) => new StoreThrottlerStorage(store, clock),
-      inject: [TokenStore, Clock],
+      useFactory: (o: TokenModuleOptions, store: TokenStore, clock: Clock) => o.throttlerStorage ?? new StoreThrottlerStorage(store, clock),
+      inject: [TOKEN_MODULE_OPTIONS, TokenStore, Clock],
     },
     GrantCache,
     RefreshHandles,
@@ -95,6 +96,7 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     GeminiTokenProvider,
     DeepgramTokenProvider,
     TokenThrottler,
+    ProviderBudget,
     TokenGuard,
     TokenMetrics,
   ],

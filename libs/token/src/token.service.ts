@@ -11,6 +11,8 @@ import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { invalidRefreshToken, RefreshHandles } from './handles/refresh-handles';
 import { UpstreamError } from './errors/upstream-error';
 import { inCircuitScope } from './upstream/circuit-scope';
+import { asBilledCall } from './upstream/billed-call';
+import { isBilled, ProviderBudget } from './throttling/provider-budget';
 
 /** A token answer: the body for the browser, and how the grant was found (for logs). */
 export interface TokenAnswer {
@@ -40,6 +42,7 @@ export class TokenService {
     private readonly cache: GrantCache,
     private readonly handles: RefreshHandles,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly budget: ProviderBudget,
   ) {}
 
   /**
@@ -129,7 +132,12 @@ export class TokenService {
 
   /** Fetches or renews a grant, under the circuit of its provider and audience (one avatar's failures never refuse another). */
   private load(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
-    return inCircuitScope(request.audience, () => this.loadOnce(provider, request, refreshToken));
+    if (!isBilled(provider)) return inCircuitScope(request.audience, () => this.loadOnce(provider, request, refreshToken));
+    // Billed: spend the hourly budget first (429 past it), and no automatic retry of a non-idempotent call.
+    return asBilledCall(async () => {
+      await this.budget.spend(provider.name);
+      return inCircuitScope(request.audience, () => this.loadOnce(provider, request, refreshToken));
+    });
   }
 
   private async loadOnce(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {

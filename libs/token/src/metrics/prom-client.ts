@@ -35,6 +35,7 @@ export interface TokenInstruments {
   requestCount(provider: string, status: string, cache: string): PendingCount;
   readonly upstreamRequests: { labels(provider: string, outcome: string): BoundCounter };
   readonly upstreamDuration: { labels(provider: string): BoundHistogram };
+  readonly budgetExhausted: { labels(provider: string): BoundCounter };
 }
 
 /** Something that knows, at scrape time, which providers have an open circuit. */
@@ -107,6 +108,9 @@ export function tokenInstruments(): TokenInstruments | undefined {
       labelNames: ['provider'],
       buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     });
+  const budgetExhausted =
+    existing<InstanceType<PromClient['Counter']>>('token_budget_exhausted_total') ??
+    new prom.Counter({ name: 'token_budget_exhausted_total', help: 'Token requests refused because a billed provider spent its hourly budget.', labelNames: ['provider'] });
   if (!prom.register.getSingleMetric('token_circuit_open')) {
     new prom.Gauge({
       name: 'token_circuit_open',
@@ -122,7 +126,7 @@ export function tokenInstruments(): TokenInstruments | undefined {
       },
     });
   }
-  return { requestCount, upstreamRequests, upstreamDuration };
+  return { requestCount, upstreamRequests, upstreamDuration, budgetExhausted };
 }
 
 /** Adds `source` to what the circuit gauge reports; the returned function removes it. */

@@ -99,12 +99,28 @@ export class TokenMetrics implements OnApplicationBootstrap, OnApplicationShutdo
     children.duration.observe(seconds);
   }
 
-  /** Makes `circuit` (of `provider`, whatever its audience) count towards `token_circuit_open`. */
+  /** Counts one request refused because `provider`'s hourly budget is spent. */
+  budgetExhausted(provider: string): void {
+    this.instruments?.budgetExhausted.labels(provider).inc();
+  }
+
+  /**
+   * Makes `circuit` (of `provider`, whatever its audience) count towards
+   * `token_circuit_open`. The upstream client keeps at most 10 000 circuits
+   * and calls {@link unwatchCircuit} for each it forgets, so these sets stay
+   * as bounded as its map.
+   */
   watchCircuit(provider: string, circuit: CircuitLike): void {
     if (this.instruments === undefined) return;
     let set = this.circuits.get(provider);
     if (set === undefined) this.circuits.set(provider, (set = new Set()));
     set.add(circuit);
+  }
+
+  /** Stops counting `circuit` (the upstream client forgot it). */
+  unwatchCircuit(provider: string, circuit: CircuitLike): void {
+    const set = this.circuits.get(provider);
+    if (set?.delete(circuit) && set.size === 0) this.circuits.delete(provider);
   }
 
   /** Every enabled provider, and whether any of its circuits is not closed. */

@@ -82,6 +82,12 @@ export interface TokenProvider {
   readonly enabled: boolean;
   /** Request parameter that names the audience (Sentifyd: `avatar_id`). */
   readonly audienceParam?: string;
+  /**
+   * True when every upstream call costs money: such a provider gets the hourly
+   * budget (`budgetPerHour`) and its non-idempotent calls are never retried.
+   * Default: true for the `request` scope (a call per answer), else false.
+   */
+  readonly billed?: boolean;
   /** True when each answer carries a per-user refresh handle (routes must then be signed-in). */
   readonly issuesRefreshHandles?: boolean;
   /** Origins allowed to call this provider's routes; empty or absent allows any. */

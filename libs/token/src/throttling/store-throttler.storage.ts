@@ -5,28 +5,27 @@ import { MemoryTokenStore } from '../store/memory.store';
 import type { TokenStore } from '../store/token-store';
 
 // Not exported from the package's entry; derived so nothing imports from its dist/.
-type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
-
-/** Hits so far in a fixed window, and when the window ends (ms, server clock). */
-export interface WindowCount {
-  readonly hits: number;
-  readonly resetAt: number;
-}
+export type ThrottlerStorageRecord = Awaited<ReturnType<ThrottlerStorage['increment']>>;
 
 interface Window {
   hits: number;
   resetAt: number;
 }
 
-/** Windows counted in this process at most; the oldest goes first. */
+/** Counters kept in this process at most; the oldest goes first. */
 const MAX_LOCAL_WINDOWS = 100_000;
 
 /**
- * Rate-limit counters (fixed windows) as `@nestjs/throttler` storage. With the
- * in-memory store they are counted here, synchronously: one Map lookup a
- * request. With a shared store they live in it, so a limit holds across
- * instances; while it is down they fall back to this process (limits hold per
- * instance, and cached tokens keep being served).
+ * The library's own `@nestjs/throttler` storage: plain counters that expire
+ * `ttl` ms after their first hit, in the module's {@link TokenStore}. With a
+ * shared store (Redis) they live there, so limits and budgets hold across
+ * instances; while it is down they fall back to this process (limits then hold
+ * per instance, and cached tokens keep being served). With the in-memory
+ * store they are counted here, and {@link incrementNow} answers without a
+ * promise, so the warm path awaits nothing.
+ *
+ * Any other `ThrottlerStorage` (an app's Redis one, say) can take its place:
+ * the module's `throttlerStorage` option.
  */
 export class StoreThrottlerStorage implements ThrottlerStorage {
   private readonly logger = new Logger('TokenModule');
@@ -41,19 +40,24 @@ export class StoreThrottlerStorage implements ThrottlerStorage {
     if (!(store instanceof MemoryTokenStore)) this.shared = store;
   }
 
-  /** Counts a hit on `key` in its window of `ttlMs`: synchronously in this process, else a promise. */
-  count(key: string, ttlMs: number): WindowCount | Promise<WindowCount> {
-    return this.shared ? this.countShared(this.shared, key, ttlMs) : this.countHere(key, ttlMs);
+  /** True when counters live in this process (the in-memory store): {@link incrementNow} then answers. */
+  get inProcess(): boolean {
+    return this.shared === undefined;
   }
 
-  /** `@nestjs/throttler`'s form of {@link count}. */
-  async increment(key: string, ttl: number, limit: number, _block: number, name: string): Promise<ThrottlerStorageRecord> {
-    const { hits, resetAt } = await this.count(`rate:${name}:${key}`, ttl);
+  /** Counts a hit on `key` synchronously when counting in this process; undefined with a shared store (use {@link increment}). */
+  incrementNow(key: string, ttlMs: number): number | undefined {
+    return this.shared ? undefined : this.countHere(key, ttlMs).hits;
+  }
+
+  /** `@nestjs/throttler`'s contract: one hit on `key`, in a window of `ttl` ms. Blocking is left to the caller (the token throttler). */
+  async increment(key: string, ttl: number, limit: number, _blockDuration: number, _throttlerName: string): Promise<ThrottlerStorageRecord> {
+    const { hits, resetAt } = this.shared ? await this.countShared(this.shared, key, ttl) : this.countHere(key, ttl);
     const seconds = Math.max(1, Math.ceil((resetAt - this.clock.now()) / 1000));
     return { totalHits: hits, timeToExpire: seconds, isBlocked: hits > limit, timeToBlockExpire: hits > limit ? seconds : 0 };
   }
 
-  private countHere(key: string, ttlMs: number): WindowCount {
+  private countHere(key: string, ttlMs: number): Window {
     const now = this.clock.now();
     let window = this.local.get(key);
     if (window === undefined || now >= window.resetAt) {
@@ -66,7 +70,7 @@ export class StoreThrottlerStorage implements ThrottlerStorage {
     return window;
   }
 
-  private async countShared(store: TokenStore, key: string, ttlMs: number): Promise<WindowCount> {
+  private async countShared(store: TokenStore, key: string, ttlMs: number): Promise<Window> {
     try {
       const { hits, ttlMs: left } = await store.increment(key, ttlMs);
       if (this.degraded) this.logger.log('rate-limit counters are back in the shared store');

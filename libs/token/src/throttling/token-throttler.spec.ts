@@ -1,3 +1,4 @@
+import { ThrottlerStorageService } from '@nestjs/throttler';
 import { TokenProblem } from '../errors/token-problem';
 import type { HttpRequestLike } from '../http/http-exchange';
 import type { RoutePlan } from '../http/route-plan';
@@ -11,10 +12,10 @@ import { TokenThrottler } from './token-throttler';
 
 const ROUTE: RoutePlan = Object.freeze({ id: 'TokenController(miso)', paths: ['/api/client-token'] });
 
-function setup(perMinute = 3, store: TokenStore = new MemoryTokenStore()) {
+function setup(perMinute = 3, store: TokenStore = new MemoryTokenStore(), storage?: ThrottlerStorageService) {
   const clock = new FakeClock();
   const settings = resolveSettings({ clock, rateLimit: { perMinute } });
-  const throttler = new TokenThrottler(settings, new StoreThrottlerStorage(store, clock), new TokenUsers(settings));
+  const throttler = new TokenThrottler(settings, storage ?? new StoreThrottlerStorage(store, clock), new TokenUsers(settings));
   return { clock, throttler };
 }
 
@@ -38,13 +39,23 @@ describe('TokenThrottler', () => {
     const statuses = Array.from({ length: 4 }, () => statusOf(() => throttler.check(from('10.0.0.1'), ROUTE)));
     expect(statuses).toEqual([200, 200, 200, 429]);
     clock.advance(20_000);
-    try {
-      throttler.check(from('10.0.0.1'), ROUTE);
-    } catch (error) {
-      expect((error as TokenProblem).headers).toEqual({ 'Retry-After': '40' });
-    }
-    clock.advance(40_000);
+    // 5 hits in this minute so far: they must fade to 2 (weight 0.4) in the next one, 40 s + 36 s from now.
+    expect(() => throttler.check(from('10.0.0.1'), ROUTE)).toThrow(expect.objectContaining({ headers: { 'Retry-After': '76' } }));
+    clock.advance(75_000);
+    expect(statusOf(() => throttler.check(from('10.0.0.1'), ROUTE))).toBe(429);
+    clock.advance(20_000);
     expect(statusOf(() => throttler.check(from('10.0.0.1'), ROUTE))).toBe(200);
+  });
+
+  // The finding: a fixed window let 2 x limit through within 1.4 s across its edge.
+  it('lets no second burst through at the edge of a minute', () => {
+    const { throttler, clock } = setup(10);
+    clock.advance(59_300);
+    const before = Array.from({ length: 10 }, () => statusOf(() => throttler.check(from('10.0.0.9'), ROUTE)));
+    clock.advance(1_400);
+    const after = Array.from({ length: 10 }, () => statusOf(() => throttler.check(from('10.0.0.9'), ROUTE)));
+    expect(before).toEqual(Array(10).fill(200));
+    expect(after.filter((status) => status === 200).length).toBeLessThanOrEqual(1);
   });
 
   it('keeps a budget per caller and per route, and a route may have its own', () => {
@@ -67,7 +78,7 @@ describe('TokenThrottler', () => {
     expect([1, 2, 3].map(() => statusOf(() => throttler.check(refresh(), ROUTE)))).toEqual([200, 200, 429]);
   });
 
-  it('with a shared store, counts there (one round trip) and answers a promise', async () => {
+  it('with a shared store, counts there (two pipelined increments) and answers a promise', async () => {
     const memory = new MemoryTokenStore();
     let roundTrips = 0;
     // Any store other than the in-process one counts as shared (Redis, in production).
@@ -75,6 +86,23 @@ describe('TokenThrottler', () => {
     const { throttler } = setup(1, shared);
     await expect(throttler.check(from('10.0.0.4'), ROUTE)).resolves.toBeUndefined();
     await expect(throttler.check(from('10.0.0.4'), ROUTE)).rejects.toMatchObject({ code: 'rate_limited' });
-    expect(roundTrips).toBe(2);
+    expect(roundTrips).toBe(4);
+  });
+
+  it("counts through any @nestjs/throttler storage's increment (the package's own here)", async () => {
+    const storage = new ThrottlerStorageService();
+    const increments = jest.spyOn(storage, 'increment');
+    const { throttler } = setup(2, undefined, storage);
+    await expect(throttler.check(from('10.0.0.5'), ROUTE)).resolves.toBeUndefined();
+    await expect(throttler.check(from('10.0.0.5'), ROUTE)).resolves.toBeUndefined();
+    await expect(throttler.check(from('10.0.0.5'), ROUTE)).rejects.toMatchObject({ code: 'rate_limited' });
+    expect(increments).toHaveBeenCalledTimes(6);
+    storage.onApplicationShutdown();
+  });
+
+  it('counts a junk X-Forwarded-For address as the socket peer', () => {
+    const { throttler } = setup(2);
+    const junk = (n: number) => from('x'.repeat(n), { socket: { remoteAddress: '10.9.9.9' } } as Partial<HttpRequestLike>);
+    expect([100, 200, 15_000].map((n) => statusOf(() => throttler.check(junk(n), ROUTE)))).toEqual([200, 200, 429]);
   });
 });

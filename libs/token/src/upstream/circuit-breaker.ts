@@ -13,18 +13,22 @@ import type { Clock } from '../clock';
 export class CircuitBreaker {
   private failures = 0;
   private openedAt: number | undefined;
+  /** How long the current opening lasts: `resetMs`, or what an upstream's `Retry-After` asked for. */
+  private openMs: number;
   private probing = false;
 
   constructor(
     private readonly threshold: number,
     private readonly resetMs: number,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.openMs = resetMs;
+  }
 
   /** `closed`, `open` or `half-open`. */
   get state(): 'closed' | 'open' | 'half-open' {
     if (this.openedAt === undefined) return 'closed';
-    return this.clock.now() - this.openedAt < this.resetMs ? 'open' : 'half-open';
+    return this.clock.now() - this.openedAt < this.openMs ? 'open' : 'half-open';
   }
 
   /** True when a call may go through now (a half-open circuit lets exactly one probe through). */
@@ -46,7 +50,19 @@ export class CircuitBreaker {
   /** Records a failed call; a failed probe re-opens at once. */
   failed(): void {
     this.failures += 1;
-    if (this.probing || this.failures >= this.threshold) this.openedAt = this.clock.now();
+    if (this.probing || this.failures >= this.threshold) this.open(this.resetMs);
     this.probing = false;
+  }
+
+  /** Opens now for `ms` whatever the failure count (an upstream's 429 with its `Retry-After`). */
+  openFor(ms: number): void {
+    this.failures = Math.max(this.failures, this.threshold);
+    this.open(ms);
+    this.probing = false;
+  }
+
+  private open(ms: number): void {
+    this.openedAt = this.clock.now();
+    this.openMs = ms;
   }
 }

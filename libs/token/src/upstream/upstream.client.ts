@@ -7,6 +7,8 @@ import { TokenMetrics } from '../metrics/token-metrics';
 import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 import { CircuitBreaker } from './circuit-breaker';
 import { circuitAudience } from './circuit-scope';
+import { isBilledCall } from './billed-call';
+import { throttledForMs } from './retry-after';
 import { UpstreamError, type UpstreamFailure } from '../errors/upstream-error';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -77,10 +79,18 @@ export class UpstreamClient {
     if (!circuit.tryEnter()) throw new UpstreamError(provider, 'circuit_open');
     try {
       // Each HTTP attempt is measured (a retry is a second upstream request); a refusal by the circuit is none.
-      const result = await this.withRetry((timeoutMs) => this.measured(provider, () => this.once(provider, call, timeoutMs)));
+      // A billed call that is not idempotent is made once: a retry could be billed twice.
+      const once = (timeoutMs: number) => this.measured(provider, () => this.once(provider, call, timeoutMs));
+      const result = isBilledCall() && (call.method ?? 'POST') !== 'GET' ? await once(this.timeoutMs) : await this.withRetry(once);
       circuit.succeeded();
       return result;
     } catch (error) {
+      // The upstream asked us to slow down: pause this circuit for its Retry-After (bounded), answer 503.
+      const throttled = throttledForMs(error, this.settings.circuitResetMs);
+      if (throttled !== undefined) {
+        circuit.openFor(throttled);
+        throw new UpstreamError(provider, 'unavailable', 429);
+      }
       // A 4xx means the upstream is up and said no: that is not an outage.
       if ((error as UpstreamError).failure === 'rejected') circuit.succeeded();
       else circuit.failed();
@@ -97,11 +107,17 @@ export class UpstreamClient {
     const key = audience === undefined ? provider : `${provider}|a:${encodeURIComponent(audience)}`;
     let circuit = this.circuits.get(key);
     if (!circuit) {
-      if (this.circuits.size >= MAX_CIRCUITS) this.circuits.delete(this.circuits.keys().next().value as string);
+      if (this.circuits.size >= MAX_CIRCUITS) this.forgetOldestCircuit();
       circuit = new CircuitBreaker(this.settings.circuitThreshold, this.settings.circuitResetMs, this.settings.clock);
       this.circuits.set(key, circuit);
     }
     return circuit;
+  }
+
+  private forgetOldestCircuit(): void {
+    const [key, oldest] = this.circuits.entries().next().value as [string, CircuitBreaker];
+    this.circuits.delete(key);
+    this.metrics?.unwatchCircuit(key.split('|')[0], oldest);
   }
 
   /**
@@ -154,7 +170,9 @@ export class UpstreamClient {
       throw new UpstreamError(provider, networkFailure(error));
     }
     if (response.status < 200 || response.status >= 300) {
-      throw new UpstreamError(provider, response.status >= 500 ? 'failed' : 'rejected', response.status);
+      const error = new UpstreamError(provider, response.status >= 500 ? 'failed' : 'rejected', response.status);
+      if (response.status === 429) throw Object.assign(error, { retryAfter: String(response.headers['retry-after'] ?? '') });
+      throw error;
     }
     if (call.reply === 'text') return response.data;
     try {
