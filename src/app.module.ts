@@ -42,8 +42,9 @@ export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRout
 export class AppModule {
   /**
    * The app for a checked environment; `overrides` lets tests pass a clock or a
-   * store. `demo` (sandbox mode only) adds the demo page at `/`; it is ignored
-   * with `NODE_ENV=production`, where `/` stays 404.
+   * store. `demo` (given by `main.ts` in sandbox mode only, `SANDBOX=1`) adds
+   * the demo page and its sign-in route; it is ignored with
+   * `NODE_ENV=production` in any case, where `/` stays 404.
    */
   static forRoot(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}, demo?: DemoOptions): DynamicModule {
     // Without a secret no token verifies (the signed-in routes are then refused at start-up: parseEnv).
@@ -58,7 +59,7 @@ export class AppModule {
           useFactory: (config: ConfigService, jwt: JwtService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), jwt, overrides),
           routes: appRoutes(env),
         }),
-        ...(demo && env.NODE_ENV !== 'production' ? [DemoModule.forRoot(demo)] : []),
+        ...(demo && env.NODE_ENV?.toLowerCase() !== 'production' ? [DemoModule.forRoot(demo)] : []),
         TerminusModule.forRoot(),
       ],
       // Operations: probes, the /metrics listener (METRICS_PORT only) and a bounded drain on shutdown.

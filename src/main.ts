@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.factory';
 import { EnvError } from './config/env.schema';
-import { SANDBOX_ELEVENLABS_AGENT, startSandbox } from './sandbox/sandbox';
+import { requireProviderOrSandbox } from './config/env.sandbox';
+import { sandboxBanner } from './sandbox/sandbox-banner';
+import { startSandbox } from './sandbox/sandbox';
 
 /**
  * Starts the example token service. A bad environment stops it with one line
@@ -12,20 +14,14 @@ import { SANDBOX_ELEVENLABS_AGENT, startSandbox } from './sandbox/sandbox';
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const logger = new Logger('Main');
+  requireProviderOrSandbox(process.env);
   const sandbox = await startSandbox(process.env);
   const app = await createApp(sandbox?.env ?? process.env, sandbox && { demo: { bearer: sandbox.demoBearer } });
   await app.listen(Number(process.env.PORT || 3000), process.env.HOST ?? '0.0.0.0');
   const url = `http://localhost:${(app.getHttpServer().address() as AddressInfo).port}`;
   if (sandbox) {
-    logger.warn('SANDBOX MODE: no provider is configured, so stand-ins for every provider run on loopback (demo page at /). Set a provider\'s variables (MISO_*, AVATAR_API_KEY/SENTIFYD_BACKEND, OPENAI_API_KEY, ...) for real ones.');
-    logger.warn(`Open ${url}/ for the demo page (both tokens, refreshing, through the browser client).`);
-    logger.warn(`Try:  curl -s ${url}/api/client-token`);
-    logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}/request_tokens`);
-    logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}/api/assemblyai/token`);
-    logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" "${url}/api/elevenlabs/signed-url?agent_id=${SANDBOX_ELEVENLABS_AGENT}"`);
-    for (const path of ['/api/openai/realtime-token', '/api/gemini/live-token', '/api/deepgram/token']) {
-      logger.warn(`Try:  curl -s -H "Authorization: Bearer ${sandbox.demoBearer}" ${url}${path}`);
-    }
+    // One banner, the demo bearer in it once: the curl lines refer to it by name.
+    logger.warn(sandboxBanner(url, sandbox.demoBearer));
     app.getHttpServer().once('close', () => void sandbox.close());
   }
   logger.log(`Token service listening on ${url}`);

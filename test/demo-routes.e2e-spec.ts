@@ -40,8 +40,17 @@ eachPlatform(() => {
       expect([session.status, await session.json()]).toEqual([200, { bearer: 'demo.bearer.jwt' }]);
     });
 
-    it('is never mounted with NODE_ENV=production, even when asked for', async () => {
-      const url = await boot({ NODE_ENV: 'production' });
+    it.each(['production', 'Production'])('is never mounted with NODE_ENV=%s, even when asked for', async (nodeEnv) => {
+      const url = await boot({ NODE_ENV: nodeEnv });
+      expect((await fetch(`${url}/`)).status).toBe(404);
+      expect((await fetch(`${url}/demo/session`, { method: 'POST' })).status).toBe(404);
+    });
+
+    it('is not mounted unless main.ts hands it the sandbox (no demo option, no page, no sign-in route)', async () => {
+      const app = await createApp({ ...upstreams.env, HTTP_ADAPTER: currentPlatform() }, { logger: new CaptureLogger() });
+      apps.push(app);
+      await app.listen(0, '127.0.0.1');
+      const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
       expect((await fetch(`${url}/`)).status).toBe(404);
       expect((await fetch(`${url}/demo/session`, { method: 'POST' })).status).toBe(404);
     });

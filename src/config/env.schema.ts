@@ -1,15 +1,8 @@
 import { z } from 'zod';
+import { EnvError } from './env-error';
+import { sandboxRequested, SANDBOX_ENV } from './env.sandbox';
 
-/** A configuration the process must not start with; its message is one line and holds no value. */
-export class EnvError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable}: ${problem}`);
-    this.name = 'EnvError';
-  }
-}
+export { EnvError };
 
 // Empty (or blank) values in a .env file mean "unset": a blank TOKEN_RATE_LIMIT must not coerce to 0 (off).
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -68,6 +61,7 @@ const schema = z.object({
   TOKEN_RATE_LIMIT: optional(z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more')),
   TOKEN_UPSTREAM_TIMEOUT_MS: optional(z.coerce.number().int('must be a whole number').min(100, 'must be at least 100').max(60_000, 'must be at most 60000')),
   TRUST_PROXY: optional(z.string()),
+  ...SANDBOX_ENV,
 });
 
 /** The example app's configuration, read from the environment. */
@@ -98,6 +92,7 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
     throw new EnvError(String(issue.path[0]), issue.code === 'custom' || issue.code === 'invalid_format' ? issue.message : describe(issue));
   }
   const env = parsed.data;
+  sandboxRequested(raw);
   for (const group of GROUPS) {
     const set = group.filter((name) => env[name as keyof AppEnv] !== undefined);
     const missing = group.find((name) => env[name as keyof AppEnv] === undefined);
@@ -121,7 +116,7 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
     if (env[key] !== undefined && env.AUTH_JWT_SECRET === undefined) throw new EnvError('AUTH_JWT_SECRET', `is required: the ${route} route is for signed-in users`);
   }
   // A production deployment that configures nothing is a mistake, never a token service with only 404s.
-  if (env.NODE_ENV === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {
+  if (env.NODE_ENV?.toLowerCase() === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {
     throw new EnvError('NODE_ENV', `names no sandbox, so a provider is required: set ${GROUPS.map((group) => group.join(', ')).join(' or ')}`);
   }
   return env;

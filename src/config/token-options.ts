@@ -56,6 +56,7 @@ export function tokenOptionsFromEnv(env: AppEnv, jwt: JwtService, overrides: Par
     storeKey: env.AUTH_JWT_SECRET ? deriveStoreKey(env.AUTH_JWT_SECRET) : undefined,
     rateLimit: { perMinute: env.TOKEN_RATE_LIMIT ?? 60 },
     upstreamTimeoutMs: env.TOKEN_UPSTREAM_TIMEOUT_MS,
+    budgetPerHour: env.TOKEN_BUDGET_PER_HOUR,
     ...overrides,
   };
 }

@@ -10,16 +10,11 @@ import {
   startOAuth2Simulator,
   startOpenAISimulator,
 } from 'nestjs-token-broker/testing';
-import { EnvError } from '../config/env.schema';
+import { EnvError } from '../config/env-error';
+import { sandboxRequested } from '../config/env.sandbox';
 
-/** Variables that, when any is set, mean real upstreams are meant. */
-const PROVIDER_VARIABLES = ['MISO_CLIENTID', 'MISO_CLIENTSECRET', 'MISO_CONTROLLER_URL', 'AVATAR_API_KEY', 'SENTIFYD_BACKEND'];
-PROVIDER_VARIABLES.push('ASSEMBLYAI_API_KEY', 'ELEVENLABS_API_KEY', 'ELEVENLABS_AGENT_IDS');
 /** The one agent the ElevenLabs stand-in serves: `?agent_id=sandbox-agent`. */
 export const SANDBOX_ELEVENLABS_AGENT = 'sandbox-agent';
-PROVIDER_VARIABLES.push('AZURE_SPEECH_KEY', 'AZURE_SPEECH_REGION', 'AZURE_SPEECH_ENDPOINT');
-PROVIDER_VARIABLES.push('OAUTH2_TOKEN_URL', 'OAUTH2_CLIENT_ID', 'OAUTH2_CLIENT_SECRET');
-PROVIDER_VARIABLES.push('OPENAI_API_KEY', 'GEMINI_API_KEY', 'DEEPGRAM_API_KEY');
 
 /** A running sandbox: the environment to start the app with, and what to tell the user. */
 export interface Sandbox {
@@ -30,17 +25,18 @@ export interface Sandbox {
 }
 
 /**
- * Starts stand-ins for the Miso controller and Sentifyd on loopback when the
- * app has no provider configured at all (a fresh clone), and never when
- * `NODE_ENV=production`. With any provider variable set, real upstreams are
- * meant and nothing is started.
+ * Starts stand-ins for every provider on loopback when, and only when, the
+ * environment says `SANDBOX=1` (`npm start` does). Refuses (an `EnvError`)
+ * beside `NODE_ENV=production`, a provider, the operator's sign-in secrets or
+ * any Redis variable (see `sandboxRequested`). Its demo bearer is signed with
+ * a secret made here, used by nothing else, and the app it feeds keeps its
+ * store in memory.
  */
 export async function startSandbox(env: Record<string, string | undefined>): Promise<Sandbox | undefined> {
-  if (env.NODE_ENV === 'production') return undefined;
-  if (PROVIDER_VARIABLES.some((name) => env[name])) return undefined;
+  if (!sandboxRequested(env)) return undefined;
   const clientSecret = randomBytes(24).toString('base64url');
   const apiKey = randomBytes(24).toString('base64url');
-  const jwtSecret = env.AUTH_JWT_SECRET || randomBytes(32).toString('hex');
+  const jwtSecret = randomBytes(32).toString('hex');
   const expiresIn = sandboxTokenTtl(env.SANDBOX_TOKEN_TTL_SECONDS);
   const simulators: UpstreamSimulator[] = [
     await startMisoSimulator({ clientId: 'sandbox-app', clientSecret, expiresIn }),
@@ -64,9 +60,11 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
   const deepgram = await startDeepgramSimulator({ apiKey: deepgramKey });
   simulators.push(openai, gemini, deepgram);
   const demoBearer = new JwtService().sign({ sub: 'demo-user' }, { secret: jwtSecret, algorithm: 'HS256', expiresIn: '12h' });
+  // SANDBOX itself stays behind: the app is started with stand-ins as its providers, which SANDBOX=1 would refuse.
+  const { SANDBOX: _sandbox, ...rest } = env;
   return {
     env: {
-      ...env,
+      ...rest,
       MISO_CLIENTID: 'sandbox-app',
       MISO_CLIENTSECRET: clientSecret,
       MISO_CONTROLLER_URL: miso.url,

@@ -23,7 +23,7 @@ eachPlatform(() => {
     let running: RunningApp;
 
     beforeAll(async () => {
-      sandbox = (await startSandbox({}))!;
+      sandbox = (await startSandbox({ SANDBOX: '1' }))!;
       running = await bootApp(sandbox.env);
     });
     afterAll(async () => {
@@ -45,11 +45,12 @@ eachPlatform(() => {
       expectProblem(await send(running.url, '/api/elevenlabs/signed-url?agent_id=agent_1', 'GET', { headers }), 400);
     });
 
-    it('starts no stand-in when a provider key is set: real upstreams are meant', async () => {
+    it('starts no stand-in when a provider key is set: without SANDBOX=1 nothing, with it a refusal', async () => {
       for (const key of ['OPENAI_API_KEY', 'GEMINI_API_KEY', 'DEEPGRAM_API_KEY', 'ASSEMBLYAI_API_KEY', 'ELEVENLABS_API_KEY', 'AZURE_SPEECH_KEY', 'OAUTH2_CLIENT_ID']) {
         const started = await startSandbox({ [key]: 'real-key' });
         await started?.close();
         expect(started).toBeUndefined();
+        await expect(startSandbox({ SANDBOX: '1', [key]: 'real-key' })).rejects.toThrow(new RegExp(`^SANDBOX: .*${key}`));
       }
     });
   });

@@ -30,7 +30,13 @@ describe('the built app (node dist/src/main.js)', () => {
       ['Sentifyd without AUTH_JWT_SECRET', { AVATAR_API_KEY: API_KEY, SENTIFYD_BACKEND: 'http://127.0.0.1:9' }, /AUTH_JWT_SECRET/],
       ['the same in production', { NODE_ENV: 'production', AVATAR_API_KEY: API_KEY, SENTIFYD_BACKEND: 'http://127.0.0.1:9' }, /AUTH_JWT_SECRET/],
       // Never a sandbox, nor a service of 404s, in production.
-      ['production with no provider at all', { NODE_ENV: 'production' }, /^Configuration error: NODE_ENV\b.*MISO_CLIENTID.*AVATAR_API_KEY/],
+      ['production with no provider at all', { NODE_ENV: 'production' }, /^Configuration error: SANDBOX\b.*no provider.*MISO_.*AVATAR_API_KEY/],
+      // Finding 1: the sandbox only on request, never beside production, a provider, the operator's secrets or Redis.
+      ['no provider and no SANDBOX=1', {}, /^Configuration error: SANDBOX\b.*no provider/],
+      ['SANDBOX=1 with NODE_ENV=Production', { SANDBOX: '1', NODE_ENV: 'Production' }, /^Configuration error: SANDBOX\b.*NODE_ENV=production/],
+      ['SANDBOX=1 with a provider', { SANDBOX: '1', MISO_CLIENTID: 'ctrl-app', MISO_CLIENTSECRET: SECRET, MISO_CONTROLLER_URL: 'http://127.0.0.1:9' }, /^Configuration error: SANDBOX\b.*MISO_CLIENTID/],
+      ['SANDBOX=1 with AUTH_JWT_SECRET', { SANDBOX: '1', AUTH_JWT_SECRET: JWT_SECRET }, /^Configuration error: SANDBOX\b.*AUTH_JWT_SECRET/],
+      ['SANDBOX=1 with REDIS_URL', { SANDBOX: '1', REDIS_URL: 'redis://127.0.0.1:6379' }, /^Configuration error: SANDBOX\b.*REDIS_URL/],
     ];
     const exited = new Map<string, AppProcess>();
 
@@ -73,7 +79,7 @@ describe('the built app (node dist/src/main.js)', () => {
     ['true', true],
     ['1', false],
   ])('TRUST_PROXY=%s: a start-up warning naming it and suggesting a hop count: %s', async (value, warned) => {
-    const app = start({ PORT: '0', TRUST_PROXY: value });
+    const app = start({ PORT: '0', SANDBOX: '1', TRUST_PROXY: value });
     await app.waitFor(LISTENING, 30_000);
     const warning = (app.stdout + app.stderr).split('\n').filter((line) => /TRUST_PROXY/.test(line));
     expect(warning).toHaveLength(warned ? 1 : 0);
@@ -87,14 +93,17 @@ describe('the built app (node dist/src/main.js)', () => {
     expect((await fetch(`${url}/demo/session`, { method: 'POST' })).status).toBe(404);
   }, 45_000);
 
-  it('runs the sandbox with no environment at all, says so, and its curl lines work', async () => {
-    const app = start({ PORT: '0' });
+  it('runs the sandbox with SANDBOX=1 alone, says so once, and its curl lines work', async () => {
+    const app = start({ PORT: '0', SANDBOX: '1' });
     const url = (await app.waitFor(LISTENING, 30_000))[1].replace('localhost', '127.0.0.1');
     const output = app.stdout + app.stderr;
-    expect(output).toMatch(/SANDBOX/);
+    expect(output).toMatch(/SANDBOX MODE/);
     expect(output).toMatch(/curl .*\/api\/client-token/);
-    const demoBearer = output.match(/curl .*-H "Authorization: Bearer ([\w.-]+)".*\/request_tokens/)?.[1];
+    expect(output).toMatch(/curl .*-H "Authorization: Bearer \$DEMO_BEARER".*\/request_tokens/);
+    // Finding 1: the bearer was printed in six log lines; now once, in the banner.
+    const demoBearer = output.match(/export DEMO_BEARER='([\w.-]+)'/)?.[1];
     expect(demoBearer).toEqual(expect.any(String));
+    expect(output.split(demoBearer!).length - 1).toBe(1);
     for (const method of METHODS) {
       const miso = await send(url, '/api/client-token', method);
       expect(miso.status).toBe(200);
@@ -106,7 +115,7 @@ describe('the built app (node dist/src/main.js)', () => {
       expectProblem(await send(url, '/request_tokens', method), 401);
     }
     // The demo page, its sign-in (the same demo bearer) and the built browser client.
-    expect(output).toMatch(/Open http:\/\/localhost:\d+\/ for the demo page/);
+    expect(output).toMatch(/Demo page: http:\/\/localhost:\d+\//);
     const page = await fetch(`${url}/`);
     expect([page.status, page.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
     expect(await page.text()).toContain('<script type="module" src="/demo/demo.js"></script>');

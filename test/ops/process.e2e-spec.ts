@@ -101,7 +101,7 @@ describe('the built app under an orchestrator', () => {
     });
 
     it('in sandbox mode (stand-in upstreams started by main.ts) SIGTERM still ends the process with exit 0', async () => {
-      const { app, url } = await start({ NODE_ENV: 'development', HTTP_ADAPTER: platform });
+      const { app, url } = await start({ SANDBOX: '1', NODE_ENV: 'development', HTTP_ADAPTER: platform });
       expect(app.stdout).toMatch(/SANDBOX MODE/);
       expect((await fetch(`${url}/api/client-token`)).status).toBe(200);
       const signalled = performance.now();

@@ -56,6 +56,7 @@ export interface DemoApp {
 /** Boots the app as `npm start` does with no provider configured: sandbox upstreams, demo page on. */
 export async function bootDemo(platform: Platform, options: { tokenTtlSeconds?: number } = {}): Promise<DemoApp> {
   const sandbox = await startSandbox({
+    SANDBOX: '1',
     NODE_ENV: 'test',
     HTTP_ADAPTER: platform,
     SANDBOX_TOKEN_TTL_SECONDS: options.tokenTtlSeconds?.toString(),
