@@ -14,7 +14,7 @@ eachPlatform(() => {
     async function boot(env: Record<string, string> = {}): Promise<void> {
       clock = new FakeClock();
       upstreams = await startUpstreams();
-      running = await bootApp({ ...upstreams.env, SENTIFYD_AVATAR_IDS: 'avtr_1,avtr_2', ...env }, { clock });
+      running = await bootApp({ ...upstreams.env, ...env }, { clock });
     }
     const as = (user: string) => ({ authorization: bearer(upstreams.secrets.jwtSecret, user) });
     const ask = (user: string, params: Record<string, string> = {}) => send(running.url, ROUTE, method, { headers: as(user), params });
@@ -69,6 +69,8 @@ eachPlatform(() => {
       });
 
       it('sends avatar_id only when asked, checked against SENTIFYD_AVATAR_IDS', async () => {
+        await Promise.all([running.close(), upstreams.close()]);
+        await boot({ SENTIFYD_AVATAR_IDS: 'avtr_1,avtr_2' });
         const reply = await ask('alice', { avatar_id: 'avtr_2' });
         expectTokens(reply);
         expect(reply.body.avatarParameters.avatarId).toBe('avtr_2');

@@ -4,6 +4,7 @@ import type { TokenMetrics } from '../metrics/token-metrics';
 import type { TokenRouteOptions } from '../token-module-options';
 import type { TokenSettings } from '../token-settings';
 import { sendProblem, type HttpRequestLike } from './http-exchange';
+import { installTokenPathAnswers } from './token-path-answers';
 import { TokenRequestLog, type TokenRequestSinks } from './token-request-log';
 
 type RouteAt = (path: string) => TokenRouteOptions | undefined;
@@ -32,6 +33,7 @@ export function installTokenRouteHooks(
   const routeAt = routeFinder(routes);
   const sinks: TokenRequestSinks = { log: settings.logRequests, metrics: metrics?.enabled ? metrics : undefined };
   const type = (adapter as { getType?(): string }).getType?.();
+  installTokenPathAnswers(adapter, routeAt);
   if (type === 'express') {
     (adapter as unknown as { use(handler: ExpressErrorHandler): void }).use((error: unknown, request: HttpRequestLike & { path: string }, response: unknown, next: (error: unknown) => void) => {
       const route = routeAt(request.path);

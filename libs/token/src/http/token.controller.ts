@@ -44,6 +44,7 @@ export class TokenController {
   /** CORS preflight: the guard has added the headers an allowed origin gets. */
   @Options()
   @HttpCode(204)
+  @NoStore()
   preflight(): void {}
 
   /**

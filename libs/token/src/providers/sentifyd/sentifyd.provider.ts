@@ -52,6 +52,9 @@ export class SentifydTokenProvider implements TokenProvider {
   }
 
   checkAudience(avatarId: string | undefined): string | undefined {
+    // With an allow-list, no avatar_id never lets the upstream pick one: the one allowed id, else 400.
+    if (avatarId === undefined && this.avatarIds?.size === 1) return this.avatarIds.values().next().value;
+    if (avatarId === undefined && this.avatarIds) throw new TokenProblem(400, 'invalid_avatar_id', 'avatar_id is required: this service serves several avatars.');
     if (avatarId === undefined) return undefined;
     const allowed = this.avatarIds ? this.avatarIds.has(avatarId) : SAFE_AVATAR_ID.test(avatarId);
     if (!allowed) throw new TokenProblem(400, 'invalid_avatar_id', 'avatar_id is not one this service serves.');
