@@ -5,6 +5,7 @@ import type { TokenRouteOptions } from '../token-module-options';
 import type { TokenSettings } from '../token-settings';
 import { sendProblem, type HttpRequestLike } from './http-exchange';
 import { installTokenPathAnswers } from './token-path-answers';
+import { installDecodedBodies } from './decoded-body';
 import { TokenRequestLog, type TokenRequestSinks } from './token-request-log';
 
 type RouteAt = (path: string) => TokenRouteOptions | undefined;
@@ -34,6 +35,7 @@ export function installTokenRouteHooks(
   const sinks: TokenRequestSinks = { log: settings.logRequests, metrics: metrics?.enabled ? metrics : undefined };
   const type = (adapter as { getType?(): string }).getType?.();
   installTokenPathAnswers(adapter, routeAt);
+  installDecodedBodies(adapter, routeAt, settings.bodyLimitBytes);
   if (type === 'express') {
     (adapter as unknown as { use(handler: ExpressErrorHandler): void }).use((error: unknown, request: HttpRequestLike & { path: string }, response: unknown, next: (error: unknown) => void) => {
       const route = routeAt(request.path);
