@@ -2,7 +2,7 @@ import { ConsoleLogger, Logger, type INestApplication, type LoggerService, type 
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { TokenModuleOptions } from 'nestjs-token-broker';
+import { enforceRequestDeadlines, type RequestDeadlines, type TokenModuleOptions } from 'nestjs-token-broker';
 import { AppModule } from './app.module';
 import { parseEnv, type AppEnv } from './config/env.schema';
 import type { DemoOptions } from './demo/demo.controller';
@@ -15,6 +15,8 @@ export interface CreateAppOptions {
   logger?: LoggerService | LogLevel[] | false;
   /** Sandbox mode only: serve the demo page at `/`, signed in with this bearer (never with NODE_ENV=production). */
   demo?: DemoOptions;
+  /** Headers and body deadlines of every request; default the contract's 10 s and 10 s (tests pass shorter ones). */
+  deadlines?: RequestDeadlines;
 }
 
 /**
@@ -40,6 +42,8 @@ export async function createApp(raw: Record<string, string | undefined>, options
   } else {
     app = await NestFactory.create<NestFastifyApplication>(module, new FastifyAdapter({ trustProxy }), nestOptions);
   }
+  // A slow client is cut off on every route: headers within 10 s, the body within 10 s of them.
+  enforceRequestDeadlines(app.getHttpServer(), options.deadlines);
   // On a signal: drain (see GracefulShutdown), close the store and the metrics listener, then exit 0
   // (without useProcessExit Nest re-raises the signal, and the process would die of it).
   app.enableShutdownHooks([], { useProcessExit: true });

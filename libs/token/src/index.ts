@@ -49,6 +49,7 @@ export { TokenGuard } from './http/token.guard';
 export { TokenUsers } from './http/token-users';
 export { AllowedOrigins, Public, SignedIn, TokenRoute, type TokenRouteMetadata } from './http/token-route.decorator';
 export { NoStore } from './http/token-headers';
+export { enforceRequestDeadlines, type RequestDeadlines } from './http/request-deadlines';
 export { ProblemDetailsFilter } from './errors/problem-details.filter';
 
 // Errors

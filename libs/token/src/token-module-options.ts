@@ -114,6 +114,12 @@ export interface TokenModuleOptions {
   /** Largest request body a token route accepts, in bytes (400 beyond). Default 8192. */
   bodyLimitBytes?: number;
   /**
+   * Longest a token route's request body may take to arrive after its
+   * headers; then the connection is closed. Default 10 000 ms. The headers'
+   * own deadline is server-wide, so the app sets it (`enforceRequestDeadlines`).
+   */
+  bodyTimeoutMs?: number;
+  /**
    * Upstream calls each billed provider (per-request scope, or `billed: true`)
    * may make per clock hour, across the instances sharing the throttler
    * storage; past it, 429 `budget_exhausted`. 0 turns the ceiling off. Default 1000.

@@ -27,6 +27,8 @@ export interface TokenSettings {
   readonly publicUrl?: string;
   /** Largest request body a token route accepts, in bytes. */
   readonly bodyLimitBytes: number;
+  /** Longest a token route's body may take after its headers; then the connection is closed. */
+  readonly bodyTimeoutMs: number;
   /** Upstream calls each billed provider may make per clock hour (0: no ceiling). */
   readonly budgetPerHour: number;
 }
@@ -57,6 +59,7 @@ export function resolveSettings(options: TokenModuleOptions): TokenSettings {
     },
     publicUrl: options.publicUrl === undefined ? undefined : publicOrigin(options.publicUrl),
     bodyLimitBytes: positive('bodyLimitBytes', options.bodyLimitBytes, 8 * 1024),
+    bodyTimeoutMs: positive('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
     budgetPerHour: Math.max(0, options.budgetPerHour ?? 1000),
   });
 }

@@ -6,6 +6,7 @@ import type { TokenSettings } from '../token-settings';
 import { sendProblem, type HttpRequestLike } from './http-exchange';
 import { installTokenPathAnswers } from './token-path-answers';
 import { installDecodedBodies } from './decoded-body';
+import { enforceRequestDeadlines } from './request-deadlines';
 import { TokenRequestLog, type TokenRequestSinks } from './token-request-log';
 
 type RouteAt = (path: string) => TokenRouteOptions | undefined;
@@ -36,6 +37,8 @@ export function installTokenRouteHooks(
   const type = (adapter as { getType?(): string }).getType?.();
   installTokenPathAnswers(adapter, routeAt);
   installDecodedBodies(adapter, routeAt, settings.bodyLimitBytes);
+  const server = adapter.getHttpServer?.();
+  if (server) enforceRequestDeadlines(server, { headersMs: false, bodyMs: settings.bodyTimeoutMs }, (request) => routeAt(request.url ?? '/') !== undefined);
   if (type === 'express') {
     (adapter as unknown as { use(handler: ExpressErrorHandler): void }).use((error: unknown, request: HttpRequestLike & { path: string }, response: unknown, next: (error: unknown) => void) => {
       const route = routeAt(request.path);
