@@ -96,3 +96,23 @@ describe('TokenMetrics', () => {
     metrics.onApplicationShutdown();
   });
 });
+
+describe('TokenMetrics bookkeeping (finding 9)', () => {
+  // Without an avatar allow-list any caller could add circuits, and the gauge's sets kept every one for ever.
+  it("keeps no more circuits than the upstream client does (10 000), however many audiences callers send", () => {
+    const { UpstreamClient } = jest.requireActual<typeof import('../upstream/upstream.client')>('../upstream/upstream.client');
+    const metrics = new TokenMetrics(registryOf('sentifyd'));
+    const client = new UpstreamClient({} as never, resolveSettings({}), metrics);
+    for (let n = 0; n < 10_050; n++) metrics.watchCircuit('sentifyd', client.circuit('sentifyd', `avatar-${n}`));
+    const watched = (metrics as unknown as { circuits: Map<string, Set<unknown>> }).circuits.get('sentifyd')!;
+    expect(watched.size).toBe(10_000);
+    expect(watched.has(client.circuit('sentifyd', 'avatar-10049'))).toBe(true);
+  });
+
+  it('counts budget refusals per provider', async () => {
+    const metrics = new TokenMetrics();
+    metrics.budgetExhausted('openai');
+    metrics.budgetExhausted('openai');
+    expect(await valueOf('token_budget_exhausted_total', { provider: 'openai' })).toBe(2);
+  });
+});
