@@ -104,6 +104,8 @@ export class GrantCache {
     this.track(key, this.load(key, load, current, true)).then(
       () => this.backoff.delete(key),
       (error: unknown) => {
+        // Bounded like the hot map it shadows: audiences come from callers.
+        if (this.backoff.size >= HOT_MAX) this.backoff.delete(this.backoff.keys().next().value as string);
         this.backoff.set(key, this.clock.now() + REFRESH_BACKOFF_MS);
         this.logger.warn(`background refresh failed: ${describeError(error)}; the current grant is served until it expires`);
       },
