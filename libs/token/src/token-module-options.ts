@@ -90,7 +90,7 @@ export interface TokenModuleOptions {
   circuitThreshold?: number;
   /** How long an open circuit fails fast before letting one call through. Default 10 000 ms. */
   circuitResetMs?: number;
-  /** Expiry margins and refresh-ahead of cached grants. */
+  /** Expiry margins and the refresh-ahead window of cached grants (a fifth of the usable lifetime, at least 10 s, at most half). */
   expiry?: Partial<ExpiryPolicy>;
   /** Lifetime of a refresh handle that is never used. Default 24 h. */
   refreshHandleTtlMs?: number;

@@ -42,7 +42,7 @@ export class GrantCache {
   private readonly logger = new Logger('TokenModule');
   private readonly hot = new Map<string, GrantLookup>();
   private readonly inflight = new Map<string, Promise<GrantLookup>>();
-  /** Keys whose last background refresh failed, and when the next may start. */
+  /** Keys whose last refresh failed, and when the next may start. */
   private readonly backoff = new Map<string, number>();
   private readonly shared: SharedGrants;
 
