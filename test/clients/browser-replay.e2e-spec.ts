@@ -29,7 +29,7 @@ function replayMiso(page: Page, base: string, clientTokenUri: string) {
       if (response.status === 405) response = await fetch(`${base}${uri}`, { method: 'GET', credentials: 'include' });
       if (!response.ok) return { status: response.status, error: await response.text() };
       const { config } = await response.json();
-      localStorage.setItem('miso:dataclient-config', JSON.stringify(config));
+      localStorage.setItem('miso:dataclient-config', JSON.stringify({ config, expiresAt: Date.now() + 1_800_000 }));
       const later = await Promise.all(Array.from({ length: 5 }, () => post(`${config.baseUrl}${config.clientTokenUri}`)));
       const tokens = await Promise.all(later.map(async (r: any) => (r.ok ? (await r.json()).token : `HTTP ${r.status}`)));
       return { status: response.status, config, tokens };
