@@ -54,6 +54,15 @@ eachPlatform((platform) => {
       for (const s of seen) s.at -= start;
     }
 
+    /** A fetch that notes each answer's token and expiresIn (read by `pick`) at the fake time it came. */
+    function recorded(seen: Seen[], pick: (body: any) => Omit<Seen, 'at'>) {
+      return async (url: string, init: RequestInit): Promise<Response> => {
+        const response = await fetch(url, init);
+        seen.push({ at: clock.now(), ...pick(await response.clone().json()) });
+        return response;
+      };
+    }
+
     function expectFresher(seen: Seen[], upstreamCalls: number, label: string): void {
       const tokens = [...new Set(seen.map((s) => s.token))];
       console.log(
@@ -79,12 +88,7 @@ eachPlatform((platform) => {
         clock,
         locks: null,
         channel: null,
-        fetch: async (url, init) => {
-          const response = await fetch(url, init);
-          const body = (await response.clone().json()) as { token: string; expiresIn: number };
-          seen.push({ at: clock.now(), expiresIn: body.expiresIn, token: body.token });
-          return response;
-        },
+        fetch: recorded(seen, (body) => ({ token: body.token, expiresIn: body.expiresIn })),
       });
       await timeline(250, () => client.getToken(), seen);
       expectFresher(seen, upstreams.miso.count, 'browser client, Miso');
@@ -101,12 +105,7 @@ eachPlatform((platform) => {
         locks: null,
         channel: null,
         fetchInit: { headers: { authorization } },
-        fetch: async (url, init) => {
-          const response = await fetch(url, init);
-          const body = (await response.clone().json()) as { tokens: { accessToken: string; expiresIn: number } };
-          seen.push({ at: clock.now(), expiresIn: body.tokens.expiresIn, token: body.tokens.accessToken });
-          return response;
-        },
+        fetch: recorded(seen, (body) => ({ token: body.tokens.accessToken, expiresIn: body.tokens.expiresIn })),
       });
       await timeline(250, () => client.getToken(), seen);
       expectFresher(seen, upstreams.sentifyd.count, 'browser client, Sentifyd refresh without SENTIFYD_REFRESH_PATH');
