@@ -33,9 +33,10 @@ export interface RawReply {
 
 /**
  * Sends one request with exactly `headers` (node adds only `Host` and
- * `Connection`) and the body framing asked for, no body bytes.
+ * `Connection`) and the body framing asked for: no body bytes, unless
+ * `chunks` (chunked framing) are given.
  */
-export function rawSend(base: string, method: 'GET' | 'POST', path: string, headers: Record<string, string>, framing: Framing): Promise<RawReply> {
+export function rawSend(base: string, method: 'GET' | 'POST', path: string, headers: Record<string, string>, framing: Framing, chunks: string[] = []): Promise<RawReply> {
   const wire: Record<string, string> = { ...headers };
   if (framing === 'length-0') wire['content-length'] = '0';
   if (framing === 'chunked-0') wire['transfer-encoding'] = 'chunked';
@@ -55,7 +56,8 @@ export function rawSend(base: string, method: 'GET' | 'POST', path: string, head
       });
     });
     request.on('error', reject);
-    request.end(); // chunked: just the terminating zero-length chunk
+    for (const chunk of chunks) request.write(chunk);
+    request.end(); // chunked: the terminating zero-length chunk
   });
 }
 

@@ -97,6 +97,13 @@ eachPlatform(() => {
       expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
     });
 
+    it('a chunked JSON body with bytes is still read whole (the empty-body check only peeks)', async () => {
+      const headers = { ...auth(), 'content-type': 'application/json' };
+      const reply = await rawSend(running.url, 'POST', '/request_tokens', headers, 'chunked-0', ['{"avatar_id":', '"avtr_chunked"}']);
+      expect(reply.status).toBe(200);
+      expect(reply.body.avatarParameters.avatarId).toBe('avtr_chunked');
+    });
+
     it.each<Framing>(['length-0', 'chunked-0'])('an empty-bodied JSON POST (%s) answers as its GET', async (framing) => {
       const get = await rawSend(running.url, 'GET', sentifydEndpoint('avtr_post'), auth(), 'none');
       const post = await rawSend(running.url, 'POST', sentifydEndpoint('avtr_post'), { ...auth(), 'content-type': 'application/json' }, framing);
