@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { redisCorner } from '../support/redis-server';
-import { MISO_PATHS, rawSend, misoHeaders, sentifydEndpoint } from './replay';
+import { MISO_PATHS, misoHeaders, rawSend, sentifydEndpoint, withRefreshToken } from './replay';
 
 /**
  * "Refresh means fresher", timed with a moved clock: the issue's 30 s tokens
@@ -110,6 +110,21 @@ eachPlatform((platform) => {
       await timeline(250, () => client.getToken(), seen);
       expectFresher(seen, upstreams.sentifyd.count, 'browser client, Sentifyd refresh without SENTIFYD_REFRESH_PATH');
       expect(new Set(seen.map((s) => s.token)).size).toBe(seen.length);
+    });
+
+    it('a Sentifyd ?refreshToken= without SENTIFYD_REFRESH_PATH: the current grant while it has more than the window left, else a new login', async () => {
+      const headers = { authorization: bearer(upstreams.secrets.jwtSecret, 'visitor-2') };
+      const endpoint = sentifydEndpoint('avtr_r');
+      const first = await rawSend(running.url, 'GET', endpoint, headers, 'none');
+      clock.advance(5_000); // 21 s left of 26: outside the 10 s window
+      const early = await rawSend(running.url, 'GET', withRefreshToken(endpoint, first.body.tokens.refreshToken), headers, 'none');
+      expect(early.body.tokens).toEqual({ accessToken: first.body.tokens.accessToken, refreshToken: expect.any(String), expiresIn: first.body.tokens.expiresIn - 5 });
+      expect(early.body.tokens.refreshToken).not.toBe(first.body.tokens.refreshToken);
+      clock.advance(12_000); // 9 s left: inside it
+      const late = await rawSend(running.url, 'GET', withRefreshToken(endpoint, early.body.tokens.refreshToken), headers, 'none');
+      expect(late.body.tokens.accessToken).not.toBe(first.body.tokens.accessToken);
+      expect(late.body.tokens.expiresIn).toBeGreaterThanOrEqual(26);
+      expect(upstreams.sentifyd.calls.map((call) => call.path)).toEqual(['/api/login', '/api/login']);
     });
 
     it("Miso's SDK, POSTing with no body every second, is never handed a token inside its window", async () => {
