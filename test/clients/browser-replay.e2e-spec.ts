@@ -6,7 +6,7 @@ import { bootCookieApp, openOn, recordRequests, startPageServer } from './page-o
 import { MISO_PATHS, sentifydEndpoint } from './replay';
 
 /**
- * The seeds' browser clients in Chromium, replayed as clients.md records them,
+ * The seeds' browser clients in Chromium, replayed as docs/clients.md records them,
  * from a page on the app's own origin and from a page on another origin (a
  * second loopback server), on Express and Fastify. The SDK and the web
  * component are not installed: their fetch calls are replayed in page script.

@@ -4,7 +4,7 @@ import { MISO_PATHS, misoHeaders, rawSend, sentifydEndpoint, withRefreshToken, t
 
 /**
  * The seeds' clients at the HTTP level, without a browser: their requests sent
- * with node:http exactly as clients.md records them (empty-bodied JSON POSTs,
+ * with node:http exactly as docs/clients.md records them (empty-bodied JSON POSTs,
  * chunked zero bytes, the web component's URL with its own query), on both
  * platforms. An empty body must answer exactly as a GET does.
  */
