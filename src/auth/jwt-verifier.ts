@@ -1,4 +1,5 @@
 import { createSecretKey } from 'node:crypto';
+import { VerifiedTokens } from './verified-tokens';
 import { jwtVerify, type JWTVerifyGetKey, type JWTVerifyOptions, type KeyLike } from 'jose';
 
 /** Longest a JWT is accepted after its `iat`, whatever its `exp` says (`exp: 1e300` is not forever). */
@@ -16,17 +17,26 @@ export interface JwtChecks {
   readonly audience?: string;
 }
 
-/** Verifies one JWT; answers its `sub`, or undefined for anything that is not a valid sign-in. Never rejects. */
-export type JwtVerifier = (token: string) => Promise<string | undefined>;
+/**
+ * Verifies one JWT; answers its `sub`, or undefined for anything that is not a
+ * valid sign-in: at once when the token was verified lately, else as a
+ * promise. Never rejects.
+ */
+export type JwtVerifier = (token: string) => string | undefined | Promise<string | undefined>;
 
-/** HS256 with `AUTH_JWT_SECRET`: the secret made into a KeyObject once, not per request. */
-export function secretVerifier(secret: string, checks: JwtChecks = {}): JwtVerifier {
-  return verifierFor(createSecretKey(Buffer.from(secret)), ['HS256'], checks);
+const MAX_AGE_S = 24 * 3600;
+
+/**
+ * HS256 with `AUTH_JWT_SECRET`: the secret made into a KeyObject once, not per
+ * request. `remember: false` verifies every time (the bench measures that).
+ */
+export function secretVerifier(secret: string, checks: JwtChecks = {}, remember = true): JwtVerifier {
+  return verifierFor(createSecretKey(Buffer.from(secret)), ['HS256'], checks, remember);
 }
 
 /** An identity provider's keys (see `jwksKeys`): RS256, PS256, ES256 or EdDSA, never HS*. */
-export function jwksVerifier(keys: JWTVerifyGetKey, checks: JwtChecks): JwtVerifier {
-  return verifierFor(keys, JWKS_ALGORITHMS, checks);
+export function jwksVerifier(keys: JWTVerifyGetKey, checks: JwtChecks, remember = true): JwtVerifier {
+  return verifierFor(keys, JWKS_ALGORITHMS, checks, remember);
 }
 
 /**
@@ -36,8 +46,9 @@ export function jwksVerifier(keys: JWTVerifyGetKey, checks: JwtChecks): JwtVerif
  * {@link JWT_MAX_AGE} ago, `nbf`, `iss`/`aud` when configured (jose), a
  * `crit` header refused (extensions we cannot honour, RFC 7515 §4.1.11), and a
  * non-empty string `sub`. Every failure, an unreachable JWKS included, is "no user".
+ * A token that passed is remembered for a while (see {@link VerifiedTokens}).
  */
-function verifierFor(key: KeyLike | JWTVerifyGetKey, algorithms: string[], checks: JwtChecks): JwtVerifier {
+function verifierFor(key: KeyLike | JWTVerifyGetKey, algorithms: string[], checks: JwtChecks, remember: boolean): JwtVerifier {
   const options: JWTVerifyOptions = {
     algorithms,
     issuer: checks.issuer,
@@ -46,15 +57,20 @@ function verifierFor(key: KeyLike | JWTVerifyGetKey, algorithms: string[], check
     clockTolerance: JWT_CLOCK_TOLERANCE_S,
     requiredClaims: ['exp', 'iat'],
   };
-  return async (token) => {
+  const verified = new VerifiedTokens();
+  const verify = async (token: string): Promise<string | undefined> => {
     try {
       // One call signature per key kind: jose overloads on a key versus a key function.
       const { payload, protectedHeader } =
         typeof key === 'function' ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
       if ('crit' in protectedHeader) return undefined;
-      return typeof payload.sub === 'string' && payload.sub.length > 0 ? payload.sub : undefined;
+      if (typeof payload.sub !== 'string' || payload.sub.length === 0) return undefined;
+      // jose has required both; the entry ends when the token would stop verifying.
+      verified.set(token, payload.sub, Date.now(), Math.min(payload.exp!, payload.iat! + MAX_AGE_S) * 1000);
+      return payload.sub;
     } catch {
       return undefined; // not signed in; the route decides whether that matters
     }
   };
+  return remember ? (token) => verified.get(token, Date.now()) ?? verify(token) : verify;
 }

@@ -11,7 +11,7 @@ import type { JwtVerifier } from './jwt-verifier';
  * `via: 'cookie'`, so the library's guard applies the CSRF rule to it.
  *
  * A request with neither answers undefined at once (no promise): an anonymous
- * request awaits nothing. Read from the request's headers, which Express and
+ * request awaits nothing; nor does one whose token was verified lately. Read from the request's headers, which Express and
  * Fastify requests share; the library asks once per request.
  */
 export function requestUser(verify: JwtVerifier, cookie?: string): UserResolver {
@@ -20,11 +20,16 @@ export function requestUser(verify: JwtVerifier, cookie?: string): UserResolver 
     const authorization = headers.authorization;
     if (authorization !== undefined) {
       const token = bearerToken(authorization);
-      return token === undefined ? undefined : verify(token).then((id) => userOf(id, 'bearer'));
+      return token === undefined ? undefined : signIn(verify(token), 'bearer');
     }
     const token = cookie === undefined ? undefined : cookieValue(headers.cookie, cookie);
-    return token === undefined ? undefined : verify(token).then((id) => userOf(id, 'cookie'));
+    return token === undefined ? undefined : signIn(verify(token), 'cookie');
   };
+}
+
+/** The user of a verification: synchronous when the token was verified lately (the guard then awaits nothing). */
+function signIn(id: ReturnType<JwtVerifier>, via: TokenUser['via']): TokenUser | undefined | Promise<TokenUser | undefined> {
+  return typeof id === 'object' ? id.then((known) => userOf(known, via)) : userOf(id, via);
 }
 
 function bearerToken(header: string): string | undefined {
