@@ -81,7 +81,7 @@ async function main() {
   }
   if (config.verify) {
     progress('verification cost: the app\'s JWT verifier, HS256 and a JWKS (RS256, PS256, ES256, EdDSA)');
-    results.verify = await measureVerify({ count: config.quick ? 300 : 3000 });
+    results.verify = await measureVerify(config.quick ? { count: 300, warmup: 200 } : { count: 3000, warmup: 2000 });
   }
   if (config.memory) {
     progress(`memory: minting ${config.handles} refresh handles in a child process`);

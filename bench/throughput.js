@@ -71,7 +71,8 @@ async function probe(name, url, { noStore, headers: sent }) {
 
 /** The targets of this run: the Redis ones only when Redis answers, a candidate when asked for. */
 function plan(config, redisUp) {
-  const targets = TARGETS.filter((t) => (redisUp || !t.redis) && (!config.targets || config.targets.includes(t.name)));
+  // The signed-in pair stays out of the quick smoke run (two more processes booting at once).
+  const targets = TARGETS.filter((t) => (redisUp || !t.redis) && (!config.targets || config.targets.includes(t.name)) && !(config.quick && !config.targets && t.bearer));
   if (config.candidate) targets.splice(1, 0, { name: 'candidate', label: `candidate on Fastify (${config.candidate})`, kind: 'app', platform: 'fastify', root: config.candidate });
   const names = new Set(targets.map((t) => t.name));
   const ratios = RATIOS.filter((r) => names.has(r.a) && names.has(r.b));
