@@ -12,6 +12,9 @@ import type { GeminiOptions } from './providers/gemini/gemini.options';
 import type { DeepgramOptions } from './providers/deepgram/deepgram.options';
 import type { TokenUser } from './providers/token-provider';
 
+/** The `resolveUser` option: who is signed in on a request, now or as a promise. */
+export type UserResolver = (request: unknown) => TokenUser | undefined | PromiseLike<TokenUser | undefined>;
+
 /** Who may call a route. */
 export type TokenAccessLevel = 'public' | 'signed-in';
 
@@ -78,10 +81,15 @@ export interface TokenModuleOptions {
    */
   storeKey?: string | Buffer;
   /**
-   * Finds the signed-in user on a request. Default: Passport's `req.user`,
-   * with the id taken from `id`, else `sub`.
+   * Finds the signed-in user on a request (the platform's own request object,
+   * Express or Fastify): a user, undefined (nobody), or a promise of either
+   * (verify a JWT against a JWKS, look a session up). Called at most once per
+   * request, before the rate limit; answer undefined synchronously when the
+   * request carries no credential, so anonymous requests await nothing. A user
+   * with `via: 'cookie'` gets the CSRF rule. Throw a `TokenProblem` to refuse
+   * with its status. Default: Passport's `req.user`, its id from `id`, else `sub`.
    */
-  resolveUser?: (request: unknown) => TokenUser | undefined;
+  resolveUser?: UserResolver;
   /** Rate limits of the mounted routes. */
   rateLimit?: TokenRateLimitOptions;
   /** Deadline of a whole upstream exchange: the first attempt, the back-off and any retry. Default 5000 ms. */
