@@ -22,7 +22,7 @@ async function loadTool(preference = 'auto') {
 }
 
 /** One autocannon run (in this process) with the figures wrk gives. */
-async function runAutocannon(url, { connections, seconds, xff }) {
+async function runAutocannon(url, { connections, seconds, xff, headers }) {
   const autocannon = require('autocannon');
   let n = xff ?? 0;
   // The X-Forwarded-For script's counterpart: a client address of its own per request.
@@ -34,7 +34,7 @@ async function runAutocannon(url, { connections, seconds, xff }) {
     },
   }];
   // Stop is checked once per sample interval: 100 ms keeps short runs as short as asked.
-  const result = await autocannon({ url, connections, duration: seconds, timeout: 10, sampleInt: 100, ...(requests && { requests }) });
+  const result = await autocannon({ url, connections, duration: seconds, timeout: 10, sampleInt: 100, ...(requests && { requests }), ...(headers && { headers }) });
   const elapsed = (new Date(result.finish) - new Date(result.start)) / 1000 || seconds;
   return {
     rps: result.requests.total / elapsed,
@@ -51,7 +51,7 @@ async function runAutocannon(url, { connections, seconds, xff }) {
 }
 
 /**
- * Runs `options.rounds` rounds over `targets` ({ name, url, host?, xff?, before?, after? })
+ * Runs `options.rounds` rounds over `targets` ({ name, url, host?, xff?, headers?, before?, after? })
  * with `tool`: one warm-up run each first (not counted), then the rounds.
  * `before`/`after` run around every counted run of a target (the apps' upstream
  * and store call counts); with `host`, the server's CPU µs per request is taken
@@ -59,7 +59,7 @@ async function runAutocannon(url, { connections, seconds, xff }) {
  * wanting one client address per request the first address number of a run.
  */
 async function runRounds(targets, tool, options, log = () => {}) {
-  const run = (target, seconds) => tool.hammer(target.url, { connections: options.connections, seconds, xff: target.xff?.() });
+  const run = (target, seconds) => tool.hammer(target.url, { connections: options.connections, seconds, xff: target.xff?.(), headers: target.headers });
   if (options.warmupSeconds > 0) {
     for (const target of targets) await run(target, options.warmupSeconds);
   }

@@ -6,7 +6,7 @@
  *   node bench/run.js [--quick] [--rounds 10] [--duration 3] [--warmup 2] [--connections 64]
  *                     [--tool auto|wrk|autocannon] [--bursts 100,1000,5000] [--handles 100000]
  *                     [--log discard|console] [--redis-url redis://127.0.0.1:6379]
- *                     [--no-load] [--no-burst] [--no-redis] [--no-memory]
+ *                     [--no-load] [--no-burst] [--no-redis] [--no-memory] [--no-verify]
  *                     [--profile] [--profile-seconds 5] [--json out.json]
  *                     [--candidate /path/to/another/checkout] [--targets fastify,fastify-nometrics]
  *
@@ -46,6 +46,7 @@ const { loadTool } = require('./load');
 const { loadBench } = require('./throughput');
 const { runBursts } = require('./burst');
 const { measureMemory } = require('./memory');
+const { measureVerify } = require('./verify');
 const { report } = require('./report');
 const profile = require('./profile');
 
@@ -77,6 +78,10 @@ async function main() {
     }
   } finally {
     await upstreams.stop();
+  }
+  if (config.verify) {
+    progress('verification cost: the app\'s JWT verifier, HS256 and a JWKS (RS256, PS256, ES256, EdDSA)');
+    results.verify = await measureVerify(config.quick ? { count: 300, warmup: 200 } : { count: 3000, warmup: 2000 });
   }
   if (config.memory) {
     progress(`memory: minting ${config.handles} refresh handles in a child process`);

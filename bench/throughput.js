@@ -14,6 +14,7 @@ const { runRounds, summarise } = require('./load');
 const { connectRedis, deleteKeys } = require('./burst');
 
 const MISO_PATH = '/api/client-token';
+const SENTIFYD_PATH = '/request_tokens';
 
 /**
  * What is measured. kind: the targets.js factory; platform: the HTTP adapter;
@@ -32,6 +33,10 @@ const TARGETS = [
   { name: 'limits-memory', label: 'app on Fastify, limits on, memory store, a caller per request', kind: 'app', platform: 'fastify', limits: true },
   { name: 'limits-redis', label: 'app on Fastify, limits on, Redis store, a caller per request', kind: 'app', platform: 'fastify', limits: true, redis: true },
   { name: 'reference', label: 'per-request-upstream route (Express + axios, upstream 100 ms)', kind: 'reference' },
+  // Signed in: the same Miso route with a valid HS256 bearer (verified on every request), and the
+  // Sentifyd route, which also mints a refresh handle in the store on every request.
+  { name: 'bearer', label: 'app on Fastify, Miso route with a valid bearer (limits off)', kind: 'app', platform: 'fastify', bearer: true },
+  { name: 'sentifyd', label: 'app on Fastify, Sentifyd route signed in, memory store (limits off)', kind: 'app', platform: 'fastify', bearer: true, path: SENTIFYD_PATH, handles: true },
 ];
 
 /** The ratios (a's req/s over b's), with the issue's targets. */
@@ -45,14 +50,16 @@ const RATIOS = [
   { label: 'limits on / limits off, memory store', a: 'limits-memory', b: 'fastify' },
   { label: 'metrics on / metrics off, Fastify', a: 'fastify', b: 'fastify-nometrics' },
   { label: 'app Express / app Fastify', a: 'express', b: 'fastify' },
+  { label: 'Miso route: valid bearer / anonymous', a: 'bearer', b: 'fastify', target: 0.8 },
+  { label: 'Sentifyd signed in (memory) / Miso anonymous', a: 'sentifyd', b: 'fastify', target: 0.4 },
 ];
 
 /** Headers that belong to the connection, not to the answer: left out when answers are compared. */
 const TRANSPORT_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding']);
 
 /** GETs `url` once and checks the answer; returns the parsed body, its size and its headers. */
-async function probe(name, url, { noStore }) {
-  const response = await fetch(url);
+async function probe(name, url, { noStore, headers: sent }) {
+  const response = await fetch(url, { headers: sent });
   const text = await response.text();
   if (response.status !== 200) throw new Error(`${name}: HTTP ${response.status} from ${url}`);
   if (noStore && (response.headers.get('cache-control') !== 'no-store' || response.headers.get('pragma') !== 'no-cache')) {
@@ -64,7 +71,8 @@ async function probe(name, url, { noStore }) {
 
 /** The targets of this run: the Redis ones only when Redis answers, a candidate when asked for. */
 function plan(config, redisUp) {
-  const targets = TARGETS.filter((t) => (redisUp || !t.redis) && (!config.targets || config.targets.includes(t.name)));
+  // The signed-in pair stays out of the quick smoke run (two more processes booting at once).
+  const targets = TARGETS.filter((t) => (redisUp || !t.redis) && (!config.targets || config.targets.includes(t.name)) && !(config.quick && !config.targets && t.bearer));
   if (config.candidate) targets.splice(1, 0, { name: 'candidate', label: `candidate on Fastify (${config.candidate})`, kind: 'app', platform: 'fastify', root: config.candidate });
   const names = new Set(targets.map((t) => t.name));
   const ratios = RATIOS.filter((r) => names.has(r.a) && names.has(r.b));
@@ -90,6 +98,12 @@ function start(target, { config, upstreams, prefix }) {
   return startHost('app', options, target.root ? { env: { BENCH_ROOT: target.root } } : {});
 }
 
+/** An HS256 bearer for `secret` (jose, as the app verifies it), valid for 12 h. */
+async function signBearer(secret) {
+  const { SignJWT } = require('jose');
+  return new SignJWT({ sub: 'bench-user' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime('12h').sign(Buffer.from(secret));
+}
+
 /** Runs the section; pushes broken invariants onto `failures`. */
 async function loadBench(config, tool, upstreams, failures, progress) {
   const redis = config.redis ? await connectRedis(config.redisUrl) : { reason: 'not run (--no-redis or --quick)' };
@@ -101,11 +115,14 @@ async function loadBench(config, tool, upstreams, failures, progress) {
     const started = await Promise.allSettled(targets.map(async (t) => (hosts[t.name] = await start(t, { config, upstreams, prefix }))));
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const urlOf = (t) => `${hosts[t.name].url}${t.kind === 'reference' ? '/request_tokens' : MISO_PATH}`;
+    const urlOf = (t) => `${hosts[t.name].url}${t.kind === 'reference' ? '/request_tokens' : (t.path ?? MISO_PATH)}`;
+    // A signed-in user's bearer for the app's secret, made once (HS256, 12 h).
+    const bearer = targets.some((t) => t.bearer) ? { authorization: `Bearer ${await signBearer(upstreams.info.env.AUTH_JWT_SECRET)}` } : undefined;
+    const headersOf = (t) => (t.bearer ? bearer : undefined);
 
     // One request fills each app's cache; bare Nest and raw then serve that platform's answer.
     const answers = {};
-    for (const t of targets.filter((t) => t.kind === 'app')) answers[t.name] = await probe(t.name, urlOf(t), { noStore: true });
+    for (const t of targets.filter((t) => t.kind === 'app')) answers[t.name] = await probe(t.name, urlOf(t), { noStore: true, headers: headersOf(t) });
     for (const t of targets.filter((t) => t.kind === 'bare' || t.kind === 'raw')) {
       const like = t.platform ?? 'fastify';
       await hosts[t.name].call('body', answers[like].body);
@@ -118,16 +135,17 @@ async function loadBench(config, tool, upstreams, failures, progress) {
     if (reference) await probe('reference', urlOf(reference), { noStore: false });
 
     // Upstream and store calls during each counted run of an app.
-    const calls = async (host) => ({ upstream: (await upstreams.call('counts')).miso, store: await host.call('storeCalls') });
+    const calls = async (host, t) => ({ upstream: (await upstreams.call('counts'))[t.path === SENTIFYD_PATH ? 'sentifyd' : 'miso'], store: await host.call('storeCalls') });
     let nextCaller = 1;
     const measured = targets.map((t) => ({
       name: t.name,
       url: urlOf(t),
       host: hosts[t.name],
+      headers: headersOf(t),
       ...(t.kind === 'app' && {
-        before: () => calls(hosts[t.name]),
+        before: () => calls(hosts[t.name], t),
         after: async (before) => {
-          const now = await calls(hosts[t.name]);
+          const now = await calls(hosts[t.name], t);
           return { upstreamCalls: now.upstream - before.upstream, storeCalls: now.store - before.store };
         },
       }),
@@ -143,12 +161,12 @@ async function loadBench(config, tool, upstreams, failures, progress) {
       if (s.bad > 0) failures.push(`${t.name}: ${s.bad} requests failed or were not 2xx`);
       if (t.kind !== 'app') continue;
       if (s.upstreamCalls !== 0) failures.push(`${t.name}: the warm app called the upstream ${s.upstreamCalls} time(s)`);
-      if (!t.limits && s.storeCalls !== 0) failures.push(`${t.name}: the warm app (limits off) called its store ${s.storeCalls} time(s)`);
+      if (!t.limits && !t.handles && s.storeCalls !== 0) failures.push(`${t.name}: the warm app (limits off) called its store ${s.storeCalls} time(s)`);
     }
     const profiles = config.profile ? await profileRuns(config, tool, { fastify: hosts.fastify, 'fastify-bare': hosts['fastify-bare'] }, measured, progress) : undefined;
     return {
       tool: { name: tool.name, version: tool.version, fallback: tool.fallback },
-      targets: targets.map(({ name, label, kind, platform, redis: onRedis, limits }) => ({ name, label, kind, platform, redis: Boolean(onRedis), limits: Boolean(limits) })),
+      targets: targets.map(({ name, label, kind, platform, redis: onRedis, limits, handles }) => ({ name, label, kind, platform, redis: Boolean(onRedis), limits: Boolean(limits), handles: Boolean(handles) })),
       rounds,
       summary,
       bodyBytes: answers.fastify.bytes,

@@ -63,11 +63,13 @@ function parseWrk(output) {
 /**
  * One wrk run against `url` for `seconds` (whole seconds: wrk takes no fractions)
  * with `connections`. `xff` is the first client address number for the
- * X-Forwarded-For script, or undefined for the same request every time.
+ * X-Forwarded-For script, or undefined for the same request every time;
+ * `headers` are sent with every request (a bearer).
  */
-function runWrk(url, { connections, seconds, xff }) {
+function runWrk(url, { connections, seconds, xff, headers }) {
   const duration = Math.max(1, Math.round(seconds));
   const args = ['-t1', `-c${connections}`, `-d${duration}s`, '--timeout', '10s', '--latency'];
+  for (const [name, value] of Object.entries(headers ?? {})) args.push('-H', `${name}: ${value}`);
   if (xff !== undefined) args.push('-s', XFF_SCRIPT);
   args.push(url);
   if (xff !== undefined) args.push('--', String(xff));

@@ -1,10 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { JwtModule, JwtService } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
 import { TokenModule, type TokenModuleOptions, type TokenRouteOptions } from 'nestjs-token-broker';
 import { TokenStoreHealthIndicator } from 'nestjs-token-broker/health';
-import { randomBytes } from 'node:crypto';
 import type { AppEnv } from './config/env.schema';
 import { tokenOptionsFromEnv } from './config/token-options';
 import { HealthController } from './health/health.controller';
@@ -36,7 +34,8 @@ export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRout
 
 /**
  * The example app: the token routes, configured by the environment alone,
- * with HS256 bearer JWTs as its notion of a signed-in user.
+ * with JWTs (HS256 with a secret, or an identity provider's JWKS) in a bearer
+ * or a session cookie as its notion of a signed-in user (src/auth).
  */
 @Module({})
 export class AppModule {
@@ -47,16 +46,13 @@ export class AppModule {
    * `NODE_ENV=production` in any case, where `/` stays 404.
    */
   static forRoot(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}, demo?: DemoOptions): DynamicModule {
-    // Without a secret no token verifies (the signed-in routes are then refused at start-up: parseEnv).
-    const jwt = JwtModule.register({ secret: env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex') });
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ app: env })] }),
         TokenModule.forRootAsync({
-          imports: [jwt],
-          inject: [ConfigService, JwtService],
-          useFactory: (config: ConfigService, jwt: JwtService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), jwt, overrides),
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), overrides),
           routes: appRoutes(env),
         }),
         ...(demo && env.NODE_ENV?.toLowerCase() !== 'production' ? [DemoModule.forRoot(demo)] : []),

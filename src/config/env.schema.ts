@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { EnvError } from './env-error';
+import { AUTH_VARIABLES, authProblem, signsIn } from './env.auth';
 import { sandboxRequested, SANDBOX_ENV } from './env.sandbox';
 
 export { EnvError };
@@ -53,9 +54,7 @@ const schema = z.object({
   DEEPGRAM_API_KEY: optional(z.string()),
   DEEPGRAM_TOKEN_TTL: optional(z.coerce.number().int('must be a whole number').min(1, 'must be from 1 to 3600').max(3600, 'must be from 1 to 3600')),
   DEEPGRAM_BASE_URL: optional(httpUrl),
-  AUTH_JWT_SECRET: optional(z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')),
-  AUTH_JWT_ISSUER: optional(z.string()),
-  AUTH_JWT_AUDIENCE: optional(z.string()),
+  ...AUTH_VARIABLES,
   REDIS_URL: optional(z.string().refine((v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol), 'must be a redis:// or rediss:// URL')),
   TOKEN_ALLOWED_ORIGINS: optional(list),
   TOKEN_RATE_LIMIT: optional(z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more')),
@@ -98,22 +97,24 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
     const missing = group.find((name) => env[name as keyof AppEnv] === undefined);
     if (set.length > 0 && missing) throw new EnvError(missing, `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set`);
   }
+  const auth = authProblem(env);
+  if (auth) throw new EnvError(auth.variable, auth.problem);
   if (env.METRICS_PORT && env.METRICS_PORT === (env.PORT ?? 3000)) throw new EnvError('METRICS_PORT', 'must differ from PORT: metrics are never served on the public port');
-  if (env.AVATAR_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
+  if (env.AVATAR_API_KEY !== undefined && !signsIn(env)) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');
   }
-  if (env.ASSEMBLYAI_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
+  if (env.ASSEMBLYAI_API_KEY !== undefined && !signsIn(env)) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the AssemblyAI route is for signed-in users');
   }
-  if (env.ELEVENLABS_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
+  if (env.ELEVENLABS_API_KEY !== undefined && !signsIn(env)) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the ElevenLabs route is for signed-in users');
   }
   checkAzureSpeech(env);
-  if (env.OAUTH2_CLIENT_ID !== undefined && env.AUTH_JWT_SECRET === undefined) {
+  if (env.OAUTH2_CLIENT_ID !== undefined && !signsIn(env)) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the OAuth2 route is for signed-in users');
   }
   for (const [key, route] of [['OPENAI_API_KEY', 'OpenAI'], ['GEMINI_API_KEY', 'Gemini'], ['DEEPGRAM_API_KEY', 'Deepgram']] as const) {
-    if (env[key] !== undefined && env.AUTH_JWT_SECRET === undefined) throw new EnvError('AUTH_JWT_SECRET', `is required: the ${route} route is for signed-in users`);
+    if (env[key] !== undefined && !signsIn(env)) throw new EnvError('AUTH_JWT_SECRET', `is required: the ${route} route is for signed-in users`);
   }
   // A production deployment that configures nothing is a mistake, never a token service with only 404s.
   if (env.NODE_ENV?.toLowerCase() === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {
@@ -134,7 +135,7 @@ function checkAzureSpeech(env: AppEnv): void {
   if (!env.AZURE_SPEECH_REGION && !/^[a-z0-9]+\.api\.cognitive\./i.test(new URL(env.AZURE_SPEECH_ENDPOINT!).hostname)) {
     throw new EnvError('AZURE_SPEECH_REGION', 'is required: AZURE_SPEECH_ENDPOINT names no region, and browsers need one with the token');
   }
-  if (env.AUTH_JWT_SECRET === undefined) throw new EnvError('AUTH_JWT_SECRET', 'is required: the Azure Speech route is for signed-in users');
+  if (!signsIn(env)) throw new EnvError('AUTH_JWT_SECRET', 'is required: the Azure Speech route is for signed-in users');
 }
 
 function describe(issue: z.core.$ZodIssue): string {

@@ -1,14 +1,13 @@
 import { Secret, type TokenModuleOptions } from 'nestjs-token-broker';
 import { RedisTokenStore } from 'nestjs-token-broker/redis';
-import type { JwtService } from '@nestjs/jwt';
 import { hkdfSync } from 'node:crypto';
-import { bearerUser } from '../auth/bearer-user';
+import { userResolverFromEnv } from '../auth/sign-in';
 import type { AppEnv } from './env.schema';
 
 /** What the example app's environment makes of the {@link TokenModuleOptions}. */
-export function tokenOptionsFromEnv(env: AppEnv, jwt: JwtService, overrides: Partial<TokenModuleOptions> = {}): TokenModuleOptions {
+export function tokenOptionsFromEnv(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}): TokenModuleOptions {
   return {
-    resolveUser: bearerUser(jwt, { issuer: env.AUTH_JWT_ISSUER, audience: env.AUTH_JWT_AUDIENCE }),
+    resolveUser: userResolverFromEnv(env),
     publicUrl: env.PUBLIC_URL,
     miso: env.MISO_CLIENTID
       ? {

@@ -9,7 +9,7 @@
 
 // The module and its options
 export { TokenModule } from './token.module';
-export type { TokenAccessLevel, TokenModuleOptions, TokenRateLimitOptions, TokenRouteOptions, TokenModuleExtras } from './token-module-options';
+export type { TokenAccessLevel, TokenModuleOptions, TokenRateLimitOptions, TokenRouteOptions, TokenModuleExtras, UserResolver } from './token-module-options';
 export type { TokenModuleAsyncOptions } from './token.module-definition';
 export { Clock } from './clock';
 export type { ExpiryPolicy } from './grants/expiry';
@@ -47,6 +47,7 @@ export { Secret } from './secret';
 // Guards and decorators for an app's own routes
 export { TokenGuard } from './http/token.guard';
 export { TokenUsers } from './http/token-users';
+export { allowsCookieRequest } from './http/fetch-metadata';
 export { AllowedOrigins, Public, SignedIn, TokenRoute, type TokenRouteMetadata } from './http/token-route.decorator';
 export { NoStore } from './http/token-headers';
 export { enforceRequestDeadlines, type RequestDeadlines } from './http/request-deadlines';

@@ -13,6 +13,9 @@ import type { GeminiOptions } from './providers/gemini/gemini.options';
 import type { DeepgramOptions } from './providers/deepgram/deepgram.options';
 import type { TokenUser } from './providers/token-provider';
 
+/** The `resolveUser` option: who is signed in on a request, now or as a promise. */
+export type UserResolver = (request: unknown) => TokenUser | undefined | PromiseLike<TokenUser | undefined>;
+
 /** Who may call a route. */
 export type TokenAccessLevel = 'public' | 'signed-in';
 
@@ -79,10 +82,15 @@ export interface TokenModuleOptions {
    */
   storeKey?: string | Buffer;
   /**
-   * Finds the signed-in user on a request. Default: Passport's `req.user`,
-   * with the id taken from `id`, else `sub`.
+   * Finds the signed-in user on a request (the platform's own request object,
+   * Express or Fastify): a user, undefined (nobody), or a promise of either
+   * (verify a JWT against a JWKS, look a session up). Called at most once per
+   * request, before the rate limit; answer undefined synchronously when the
+   * request carries no credential, so anonymous requests await nothing. A user
+   * with `via: 'cookie'` gets the CSRF rule. Throw a `TokenProblem` to refuse
+   * with its status. Default: Passport's `req.user`, its id from `id`, else `sub`.
    */
-  resolveUser?: (request: unknown) => TokenUser | undefined;
+  resolveUser?: UserResolver;
   /** Rate limits of the mounted routes. */
   rateLimit?: TokenRateLimitOptions;
   /** Deadline of a whole upstream exchange: the first attempt, the back-off and any retry. Default 5000 ms. */
@@ -91,7 +99,7 @@ export interface TokenModuleOptions {
   circuitThreshold?: number;
   /** How long an open circuit fails fast before letting one call through. Default 10 000 ms. */
   circuitResetMs?: number;
-  /** Expiry margins and refresh-ahead of cached grants. */
+  /** Expiry margins and the refresh-ahead window of cached grants (a fifth of the usable lifetime, at least 10 s, at most half). */
   expiry?: Partial<ExpiryPolicy>;
   /** Lifetime of a refresh handle that is never used. Default 24 h. */
   refreshHandleTtlMs?: number;

@@ -1,8 +1,7 @@
 import { systemClock, type Clock } from './clock';
 import { DEFAULT_EXPIRY_POLICY, type ExpiryPolicy } from './grants/expiry';
 import { passportUser } from './http/passport-user';
-import type { TokenUser } from './providers/token-provider';
-import type { TokenModuleOptions } from './token-module-options';
+import type { TokenModuleOptions, UserResolver } from './token-module-options';
 
 /**
  * The module's options with every default filled in, resolved once at start-up
@@ -21,7 +20,7 @@ export interface TokenSettings {
   readonly logRequests: boolean;
   /** Record metrics (prom-client permitting). */
   readonly metrics: boolean;
-  readonly resolveUser: (request: unknown) => TokenUser | undefined;
+  readonly resolveUser: UserResolver;
   readonly rateLimit: { readonly perMinute: number; readonly refreshPerMinute: number };
   /** Public origin of the app, without a trailing slash; undefined derives it from the request. */
   readonly publicUrl?: string;

@@ -110,13 +110,15 @@ export class TokenModule extends ConfigurableModuleClass implements NestModule, 
     @Inject(TOKEN_ROUTES) private readonly routes: readonly TokenRouteOptions[],
     private readonly adapterHost: HttpAdapterHost,
     private readonly metrics: TokenMetrics,
+    private readonly registry: TokenProviderRegistry,
   ) {
     super();
   }
 
   /** Runs after the app's body parser is in place and before routes are: the moment to scope body handling to the token routes. */
   configure(_consumer: MiddlewareConsumer): void {
-    installTokenRouteHooks(this.adapterHost.httpAdapter, this.routes, this.settings, this.metrics);
+    const originsOf = (route: TokenRouteOptions) => route.allowedOrigins ?? this.registry.find(route.provider)?.allowedOrigins;
+    installTokenRouteHooks(this.adapterHost.httpAdapter, this.routes, this.settings, this.metrics, originsOf);
   }
 
   async onApplicationShutdown(): Promise<void> {

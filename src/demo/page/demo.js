@@ -2,7 +2,7 @@
 // the example app's two token routes. Plain ES module, no build step.
 import { createTokenClient } from './index.js';
 
-/** The client's default: a token is refreshed in the last 20 % of its life. */
+/** The client's default: a token is refreshed in the last 20 % of its life (at least 10 s, at most half). */
 const REFRESH_AHEAD = 0.2;
 /** Wait after a failed request before trying again. */
 const RETRY_MS = 5000;
@@ -106,7 +106,7 @@ function tokenCard(id, { url, fetchInit, details }) {
       logRow({ route: new URL(url, location.href).pathname, kind: 'from another tab, no request', token: result.token, shared: true });
     }
     card.receivedAt = result.expiresAt - result.expiresIn * 1000;
-    card.refreshAt = result.expiresAt - result.expiresIn * 1000 * REFRESH_AHEAD;
+    card.refreshAt = result.refreshAt;
     part('token').textContent = abbreviate(result.token);
     details(part, result.body);
     node.dataset.expiresAt = String(result.expiresAt);

@@ -81,7 +81,7 @@ describe('two tabs', () => {
     const [a, b] = [createTokenClient(options), createTokenClient(options)];
     await Promise.all([a.getToken(), b.getToken()]);
     // Both tabs' tokens enter the refresh window at once, as in two tabs of one page.
-    now += 80_000;
+    now += 81_000;
     const [ra, rb] = await Promise.all([a.getToken(), b.getToken()]);
     expect([ra.token, rb.token]).toEqual(['acc-2', 'acc-2']);
     expect(calls).toEqual([{}, { refreshToken: 'h1' }]);
@@ -92,7 +92,7 @@ describe('two tabs', () => {
     lifetimes = [100, 15];
     const { a, b } = tabs();
     await Promise.all([a.getToken(), b.getToken()]);
-    now += 80_000;
+    now += 81_000;
     expect((await a.getToken()).token).toBe('acc-2');
     await Promise.resolve();
     expect((await b.getToken()).token).toBe('acc-2');
@@ -104,9 +104,9 @@ describe('two tabs', () => {
   it('keeps both tabs in one handle chain', async () => {
     const { a, b } = tabs();
     await a.getToken();
-    now += 80_000;
+    now += 81_000;
     await b.getToken();
-    now += 80_000;
+    now += 81_000;
     await a.getToken();
     expect(calls).toEqual([{}, { refreshToken: 'h1' }, { refreshToken: 'h2' }]);
   });
@@ -131,7 +131,7 @@ describe('two tabs', () => {
     expect((await late.getToken()).token).toBe('acc-1');
     expect(calls).toHaveLength(1);
     // It joined the one handle chain: its refresh spends h1.
-    now += 70_000;
+    now += 71_000;
     await late.getToken();
     expect(calls).toEqual([{}, { refreshToken: 'h1' }]);
   });
@@ -166,7 +166,7 @@ describe('two tabs', () => {
     const stale = { token: 'old', expiresIn: 100, expiresAt: now, body: {} };
     browser.channel('sync').postMessage({ result: stale, refreshAt: now, handle: 'h0' });
     await Promise.resolve();
-    now += 80_000;
+    now += 81_000;
     await a.getToken();
     expect(calls).toEqual([{}, { refreshToken: 'h1' }]);
   });

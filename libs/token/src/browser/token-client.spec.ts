@@ -44,7 +44,7 @@ describe('createTokenClient', () => {
     const route = fakeRoute(miso);
     const init = { headers: { 'x-app': 'demo' }, credentials: 'same-origin' as const };
     const result = await client(route, { fetchInit: init, body: { avatar_id: 'a1' } }).getToken();
-    expect(result).toEqual({ token: 'miso-1', expiresIn: 100, expiresAt: now + 100_000, body: miso(1).json });
+    expect(result).toEqual({ token: 'miso-1', expiresIn: 100, expiresAt: now + 100_000, refreshAt: now + 81_000, body: miso(1).json });
     const { url, init: sent, body } = route.calls[0];
     expect([url, sent.method, sent.credentials, body]).toEqual(['/api/client-token', 'POST', 'same-origin', { avatar_id: 'a1' }]);
     const headers = sent.headers as Headers;
@@ -60,14 +60,14 @@ describe('createTokenClient', () => {
   it("times other providers' tokens on the browser clock, keeping their body whole", async () => {
     const body = { token: 't', expiresIn: 60, expiresAt: '2030-01-01T00:00:00.000Z', scope: 'read' };
     const result = await client(fakeRoute(() => ({ json: body }))).getToken();
-    expect(result).toEqual({ token: 't', expiresIn: 60, expiresAt: now + 60_000, body });
+    expect(result).toEqual({ token: 't', expiresIn: 60, expiresAt: now + 60_000, refreshAt: now + 49_000, body });
   });
 
-  it('keeps the token through the first 80% of its life and fetches at 80%', async () => {
+  it("keeps the token until the route's refresh-ahead window (a fifth, the stated whole seconds plus the second they may hide) and fetches then", async () => {
     const route = fakeRoute(miso);
     const c = client(route);
     await c.getToken();
-    now += 79_999;
+    now += 80_999;
     expect((await c.getToken()).token).toBe('miso-1');
     expect(route.calls).toHaveLength(1);
     now += 1;
@@ -75,13 +75,29 @@ describe('createTokenClient', () => {
     expect(route.calls).toHaveLength(2);
   });
 
-  it('honours refreshAhead', async () => {
+  it.each([
+    // [expiresIn, refresh after]: a fifth of the life; at least 10 s; at most half; never past the stated expiry.
+    [100, 81_000],
+    [1764, 1_412_200],
+    [26, 17_000],
+    [12, 7_000],
+    [8, 5_000],
+    [1, 1_000],
+  ])('with expiresIn %i refreshes after %i ms, as the route does', async (expiresIn, after) => {
+    const route = fakeRoute((n) => ({ json: { token: `t-${n}`, expiresIn } }));
+    const c = client(route);
+    expect((await c.getToken()).refreshAt).toBe(now + after);
+  });
+
+  it('honours refreshAhead and minRefreshAheadMs', async () => {
     const route = fakeRoute(miso);
     const c = client(route, { refreshAhead: 0.5 });
     await c.getToken();
-    now += 50_000;
+    now += 51_000;
     await c.getToken();
     expect(route.calls).toHaveLength(2);
+    const floor = client(fakeRoute(miso), { minRefreshAheadMs: 30_000 });
+    expect((await floor.getToken()).refreshAt).toBe(now + 71_000);
   });
 
   it('shares one request among concurrent calls', async () => {
@@ -99,9 +115,9 @@ describe('createTokenClient', () => {
     expect(first.token).toBe('acc-1');
     expect(first.body).toEqual({ tokens: { accessToken: 'acc-1', expiresIn: 100 }, avatarParameters: { voice: 'alloy' } });
     expect(JSON.stringify(first)).not.toContain('h1');
-    now += 80_000;
+    now += 81_000;
     expect((await c.getToken()).token).toBe('acc-2');
-    now += 80_000;
+    now += 81_000;
     await c.getToken();
     expect(route.calls.map((call) => call.body)).toEqual([{}, { refreshToken: 'h1' }, { refreshToken: 'h2' }]);
   });
@@ -110,9 +126,9 @@ describe('createTokenClient', () => {
     const route = fakeRoute((n) => (n === 2 ? problem(401, 'invalid_refresh_token') : sentifyd(n)));
     const c = client(route);
     await c.getToken();
-    now += 80_000;
+    now += 81_000;
     expect((await c.getToken()).token).toBe('acc-3');
-    now += 80_000;
+    now += 81_000;
     await c.getToken();
     expect(route.calls.map((call) => call.body)).toEqual([{}, { refreshToken: 'h1' }, {}, { refreshToken: 'h3' }]);
   });
@@ -121,7 +137,7 @@ describe('createTokenClient', () => {
     const route = fakeRoute((n) => (n === 1 ? sentifyd(n) : problem(401, n === 2 ? 'invalid_refresh_token' : 'unauthorized')));
     const c = client(route);
     await c.getToken();
-    now += 80_000;
+    now += 81_000;
     const e = await caught(c.getToken());
     expect(e).toBeInstanceOf(TokenClientError);
     expect([e.name, e.status, e.code]).toEqual(['TokenClientError', 401, 'unauthorized']);
@@ -164,10 +180,10 @@ describe('createTokenClient', () => {
     await c.getToken();
     await c.getToken();
     off();
-    now += 80_000;
+    now += 81_000;
     await c.getToken();
     c.close();
-    now += 80_000;
+    now += 81_000;
     await c.getToken();
     expect([seen, kept]).toEqual([['miso-1'], ['miso-1', 'miso-2']]);
   });

@@ -66,7 +66,7 @@ const ASK_MS = 50;
  * const { token } = await client.getToken();
  */
 export function createTokenClient(options: TokenClientOptions): TokenClient {
-  const { url, refreshAhead = 0.2, clock = Date } = options;
+  const { url, refreshAhead = 0.2, minRefreshAheadMs = 10_000, clock = Date } = options;
   const send = options.fetch ?? ((input, init) => fetch(input, init));
   const name = options.syncName ?? `nestjs-token-broker ${url}`;
   // Cast rather than DOM lib types: the server-side build type-checks this file too.
@@ -147,8 +147,14 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     }
     const now = clock.now();
     const life = expiresIn * 1000;
-    const result = { token, expiresIn, expiresAt: now + life, body: data };
-    return { result, refreshAt: now + life * (1 - refreshAhead), handle };
+    // The server's refresh-ahead window (a fifth of the life, at least 10 s, at most half). The route
+    // states whole seconds rounded down, so the token may live up to a second longer than `life`: the
+    // refresh point is that second later, which puts it inside the server's own window, where the
+    // route answers a newer token. Earlier, it would answer this one again: two requests per lifetime.
+    const window = Math.min(Math.max(life * refreshAhead, minRefreshAheadMs), life / 2);
+    const refreshAt = now + Math.min(life, life + 1000 - window);
+    const result = { token, expiresIn, expiresAt: now + life, refreshAt, body: data };
+    return { result, refreshAt, handle };
   };
 
   const issue = async (): Promise<Grant> => {

@@ -18,6 +18,12 @@ export interface TokenResult {
   /** Milliseconds since the epoch, on this browser's clock at receipt, when the token dies. */
   readonly expiresAt: number;
   /**
+   * When `getToken` fetches a newer token (same clock): the start of the route's
+   * refresh-ahead window, where the route has a newer one to give. Schedule the
+   * next `getToken` for then.
+   */
+  readonly refreshAt: number;
+  /**
    * The whole parsed answer minus the refresh handle (`tokens.refreshToken`),
    * which stays inside the client so page code can neither leak nor persist it.
    */
@@ -86,8 +92,14 @@ export interface TokenClientOptions {
   fetchInit?: RequestInit;
   /** Extra JSON members sent with every request; the client adds `refreshToken` when it holds a handle. */
   body?: Record<string, unknown>;
-  /** Fraction of the token's life, at its end, in which `getToken` fetches a new one. Default 0.2. */
+  /**
+   * The refresh-ahead window, as a fraction of the token's life at its end, in
+   * which `getToken` fetches a new one: the route's own rule (`expiry.refreshAheadRatio`
+   * on the server), so that the route has a newer token to give. Default 0.2.
+   */
   refreshAhead?: number;
+  /** The window is at least this long, at most half the life (`expiry.minRefreshAheadMs` on the server). Default 10 000. */
+  minRefreshAheadMs?: number;
   /** Where time comes from; default `Date.now`. */
   clock?: { now(): number };
   /** Default `globalThis.fetch`. */

@@ -9,6 +9,6 @@ export interface CachedGrant {
   readonly extras?: Readonly<Record<string, unknown>>;
   /** Served until then (ms, server clock). */
   readonly expiresAt: number;
-  /** A hit past this starts a background refresh (ms, server clock). */
+  /** Start of the refresh-ahead window: past it, requests wait for a newer grant (ms, server clock). */
   readonly refreshAt: number;
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_EXPIRY_POLICY, deadlines, secondsLeft } from './expiry';
+import { DEFAULT_EXPIRY_POLICY, deadlines, refreshAheadWindow, secondsLeft } from './expiry';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const LOW = () => 0;
@@ -61,6 +61,26 @@ describe('expiry', () => {
         expect(expiresAt).toBeGreaterThanOrEqual(NOW);
         expect(refreshAt).toBeGreaterThanOrEqual(NOW);
       }
+    });
+  });
+
+  describe('refreshAheadWindow', () => {
+    it.each([
+      [1_770_000, 354_000], // a fifth
+      [54_000, 10_800],
+      [50_000, 10_000], // at least 10 s
+      [27_000, 10_000], // the 30 s token
+      [20_000, 10_000],
+      [9_000, 4_500], // never more than half
+      [0, 0],
+    ])('of a grant usable for %i ms is %i ms', (usable, window) => {
+      expect(refreshAheadWindow(usable, DEFAULT_EXPIRY_POLICY)).toBe(window);
+    });
+
+    it('puts refreshAt that far before expiresAt', () => {
+      const { expiresAt, refreshAt } = deadlines(30, NOW, DEFAULT_EXPIRY_POLICY, LOW);
+      expect(expiresAt - NOW).toBe(27_000);
+      expect(expiresAt - refreshAt).toBe(10_000);
     });
   });
 

@@ -6,8 +6,14 @@ export interface ExpiryPolicy {
   marginRatio: number;
   /** Extra random margin, as a share of the margin, so instances do not refresh in step. Default 0.2. */
   jitterRatio: number;
-  /** Share of the usable lifetime, at its end, during which a hit triggers a background refresh. Default 0.2. */
+  /**
+   * The refresh-ahead window, as a share of the usable lifetime, at its end:
+   * a request that finds the grant inside it waits for a newer one instead of
+   * being served the old. Default 0.2.
+   */
   refreshAheadRatio: number;
+  /** The window is at least this long (but never more than half the usable lifetime). Default 10 000 ms. */
+  minRefreshAheadMs: number;
 }
 
 /** The defaults of {@link ExpiryPolicy}. */
@@ -16,13 +22,14 @@ export const DEFAULT_EXPIRY_POLICY: ExpiryPolicy = {
   marginRatio: 0.1,
   jitterRatio: 0.2,
   refreshAheadRatio: 0.2,
+  minRefreshAheadMs: 10_000,
 };
 
 /** Server-clock deadlines of one grant, in ms since the epoch. */
 export interface GrantDeadlines {
   /** Served until then; the upstream token itself lives a margin longer. */
   expiresAt: number;
-  /** Past this, a hit still answers but starts a refresh in the background. */
+  /** Past this the grant is inside its refresh-ahead window: requests wait for a newer one. */
   refreshAt: number;
 }
 
@@ -43,8 +50,24 @@ export function deadlines(
   const lifetime = Math.max(0, expiresInSeconds) * 1000;
   const margin = Math.min(policy.maxMarginMs, lifetime * policy.marginRatio) * (1 + random() * policy.jitterRatio);
   const expiresAt = receivedAt + lifetime - margin;
-  const refreshAt = expiresAt - (expiresAt - receivedAt) * policy.refreshAheadRatio;
+  const refreshAt = expiresAt - refreshAheadWindow(expiresAt - receivedAt, policy);
   return { expiresAt: Math.floor(expiresAt), refreshAt: Math.floor(refreshAt) };
+}
+
+/**
+ * The refresh-ahead window of a grant usable for `usableMs`: a fifth of it
+ * (`refreshAheadRatio`), at least 10 s (`minRefreshAheadMs`), at most half of
+ * it, so a short-lived token is still served for half its life instead of
+ * costing an upstream call per request. The browser client computes the same.
+ *
+ * @example
+ * refreshAheadWindow(1_770_000, DEFAULT_EXPIRY_POLICY) // 354 000 (a fifth)
+ * refreshAheadWindow(27_000, DEFAULT_EXPIRY_POLICY)    // 10 000 (the floor)
+ * refreshAheadWindow(9_000, DEFAULT_EXPIRY_POLICY)     // 4 500 (half)
+ */
+export function refreshAheadWindow(usableMs: number, policy: ExpiryPolicy): number {
+  const usable = Math.max(0, usableMs);
+  return Math.min(Math.max(usable * policy.refreshAheadRatio, policy.minRefreshAheadMs), usable / 2);
 }
 
 /**

@@ -112,25 +112,38 @@ describe('GrantCache', () => {
     expect(up.load).toHaveBeenCalledTimes(1);
   });
 
-  it('past refreshAt serves the old grant and refreshes once in the background', async () => {
+  it('inside the refresh-ahead window, callers wait for the newer grant: one load for the whole burst', async () => {
     const { cache, clock } = setup();
     const up = loader();
     up.open();
     await cache.get('miso', up.load);
     up.hold();
-    clock.advance(80_000); // past refreshAt (+72 s), before expiresAt (+90 s)
-    const during = await Promise.all(Array.from({ length: 5 }, () => cache.get('miso', up.load)));
+    clock.advance(80_000); // past refreshAt (+72 s), before expiresAt (+90 s): 10 s left, under the 18 s window
+    const during = Promise.all(Array.from({ length: 5 }, () => cache.get('miso', up.load)));
     await ticks();
-    expect(during.map((r) => r.grant.accessToken)).toEqual(Array(5).fill('tok-1'));
     expect(up.load).toHaveBeenCalledTimes(2);
     expect(up.calls[1]?.refreshToken).toBe('ref-1'); // the loader may renew with the old refresh token
     up.open();
-    await ticks();
-    expect((await cache.get('miso', up.load)).grant.accessToken).toBe('tok-2');
+    const answers = await during;
+    expect(answers.map((r) => r.grant.accessToken)).toEqual(Array(5).fill('tok-2'));
+    expect(answers.map((r) => r.source)).toEqual(['upstream', 'merged', 'merged', 'merged', 'merged']);
+    expect(answers[0].grant.expiresAt - clock.now()).toBe(90_000);
     expect(up.load).toHaveBeenCalledTimes(2);
   });
 
-  it('after a failed background refresh, waits a second before trying again: one warning, not one per hit', async () => {
+  it('a grant another instance left in the store inside its window is not served: the newer one is fetched', async () => {
+    const { cache, store, clock } = setup();
+    const other = new GrantCache(store, clock, new Sealer(STORE_KEY), OPTIONS);
+    const up = loader();
+    up.open();
+    await other.get('miso', up.load);
+    clock.advance(75_000);
+    const { grant } = await cache.get('miso', up.load);
+    expect(grant.accessToken).toBe('tok-2');
+    expect(up.load).toHaveBeenCalledTimes(2);
+  });
+
+  it('when the refresh fails, serves the current grant while it lasts and waits a second before trying again: one warning, not one per hit', async () => {
     const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
     const { cache, clock } = setup();
     const up = loader();

@@ -23,7 +23,7 @@ export interface GrantLookup {
 }
 
 const HOT_MAX = 10_000;
-/** After a failed background refresh, hits wait this long before trying again (no retry storm, no log flood). */
+/** After a failed refresh, callers are served the current grant this long before the next try (no retry storm, no log flood). */
 const REFRESH_BACKOFF_MS = 1_000;
 
 /**
@@ -33,14 +33,16 @@ const REFRESH_BACKOFF_MS = 1_000;
  *   no allocation (every hit returns the same frozen lookup).
  * - Concurrent misses in one process share one promise; across instances,
  *   {@link SharedGrants} makes them share one call through the store.
- * - Past `refreshAt` a hit still answers and starts one background refresh.
+ * - Past `refreshAt` (inside the refresh-ahead window) callers wait for the
+ *   newer grant: a token route never hands out one about to expire when a
+ *   fresher one can be had.
  */
 @Injectable()
 export class GrantCache {
   private readonly logger = new Logger('TokenModule');
   private readonly hot = new Map<string, GrantLookup>();
   private readonly inflight = new Map<string, Promise<GrantLookup>>();
-  /** Keys whose last background refresh failed, and when the next may start. */
+  /** Keys whose last refresh failed, and when the next may start. */
   private readonly backoff = new Map<string, number>();
   private readonly shared: SharedGrants;
 
@@ -55,21 +57,22 @@ export class GrantCache {
     this.shared = new SharedGrants(store, clock, sealer, settings.expiry, lockWaitMs);
   }
 
-  /** The grant under `key`, loading it with `load` when missing or expired. */
+  /**
+   * The grant under `key`, loading it with `load` when missing, expired or
+   * inside its refresh-ahead window ("refresh means fresher": the caller
+   * waits for the newer grant, merged with every concurrent caller's). When
+   * that refresh fails, the current grant is served while it lasts, and
+   * callers wait a second before the next try (no retry storm, no log flood).
+   */
   get(key: string, load: GrantLoader): Promise<GrantLookup> {
     const hit = this.hot.get(key);
     if (hit) {
       const now = this.clock.now();
-      if (now < hit.grant.expiresAt) {
-        if (now >= hit.grant.refreshAt && !this.inflight.has(key) && !(now < (this.backoff.get(key) ?? 0))) {
-          this.refreshAhead(key, load, hit.grant);
-        }
-        return Promise.resolve(hit);
-      }
+      if (now < hit.grant.refreshAt || (now < hit.grant.expiresAt && now < (this.backoff.get(key) ?? 0))) return Promise.resolve(hit);
     }
     const running = this.inflight.get(key);
     if (running) return running.then(merged);
-    return this.track(key, this.load(key, load, hit?.grant, false));
+    return this.track(key, this.load(key, load, hit?.grant));
   }
 
   /**
@@ -100,31 +103,27 @@ export class GrantCache {
     return { grant, source: 'upstream', upstreamMs: Math.round(performance.now() - started) };
   }
 
-  private refreshAhead(key: string, load: GrantLoader, current: CachedGrant): void {
-    this.track(key, this.load(key, load, current, true)).then(
-      () => this.backoff.delete(key),
-      (error: unknown) => {
-        // Bounded like the hot map it shadows: audiences come from callers.
-        if (this.backoff.size >= HOT_MAX) this.backoff.delete(this.backoff.keys().next().value as string);
-        this.backoff.set(key, this.clock.now() + REFRESH_BACKOFF_MS);
-        this.logger.warn(`background refresh failed: ${describeError(error)}; the current grant is served until it expires`);
-      },
-    );
-  }
-
   private track(key: string, work: Promise<GrantLookup>): Promise<GrantLookup> {
     const tracked = work.finally(() => this.inflight.delete(key));
     this.inflight.set(key, tracked);
     return tracked;
   }
 
-  private async load(key: string, load: GrantLoader, previous: CachedGrant | undefined, background: boolean): Promise<GrantLookup> {
-    const loaded: SharedLoad = await this.shared.load(key, load, previous, background);
+  private async load(key: string, load: GrantLoader, previous: CachedGrant | undefined): Promise<GrantLookup> {
+    const loaded: SharedLoad = await this.shared.load(key, load, previous);
+    if (loaded.failure) {
+      if (!this.backoff.has(key)) this.logger.warn(`refresh failed: ${describeError(loaded.failure)}; the current grant is served until it expires`);
+      // Bounded like the hot map it shadows: audiences come from callers.
+      if (this.backoff.size >= HOT_MAX && !this.backoff.has(key)) this.backoff.delete(this.backoff.keys().next().value as string);
+      this.backoff.set(key, this.clock.now() + REFRESH_BACKOFF_MS);
+    } else {
+      this.backoff.delete(key);
+    }
     this.hot.delete(key);
     if (this.hot.size >= HOT_MAX) this.hot.delete(this.hot.keys().next().value as string);
     // The stored lookup is what every later hit returns as is.
     this.hot.set(key, Object.freeze({ grant: loaded.grant, source: 'hit' as const }));
-    return loaded;
+    return { grant: loaded.grant, source: loaded.source, upstreamMs: loaded.upstreamMs };
   }
 }
 

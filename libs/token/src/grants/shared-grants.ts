@@ -13,8 +13,10 @@ import type { TokenStore } from '../store/token-store';
 /** A grant loaded through the store, and where it came from. */
 export interface SharedLoad {
   readonly grant: CachedGrant;
-  readonly source: 'store' | 'upstream';
+  readonly source: 'hit' | 'store' | 'upstream';
   readonly upstreamMs?: number;
+  /** Set when the refresh failed and `grant` is the current one, still valid, served meanwhile. */
+  readonly failure?: unknown;
 }
 
 /** Gets a fresh grant; `previous` is the last one, whose refresh token may renew it. */
@@ -49,30 +51,41 @@ export class SharedGrants {
   }
 
   /**
-   * A grant for `key` that is still usable (past nothing when `background`:
-   * a refresh-ahead wants one newer than its refresh point), from the store
-   * if another instance has one, else from `load` under the store's lock.
+   * A grant for `key` before its refresh-ahead window, from the store if
+   * another instance has one, else from `load` under the store's lock. When
+   * the refresh fails (here, or moments ago elsewhere), the newest grant still
+   * valid (`previous`, or the store's) is answered, marked with the failure;
+   * with none, the failure is thrown.
    */
-  async load(key: string, load: GrantLoader, previous: CachedGrant | undefined, background: boolean): Promise<SharedLoad> {
+  async load(key: string, load: GrantLoader, previous: CachedGrant | undefined): Promise<SharedLoad> {
     const giveUpAt = Date.now() + this.lockWaitMs;
-    for (;;) {
-      const stored = await this.read(key);
-      if (stored && this.usable(stored, background)) return { grant: stored, source: 'store' };
-      const failure = await viaStore(this.store.get(`fail:${key}`));
-      if (failure) throw sharedFailure(failure);
-      const lock = await viaStore(this.locks.acquire(`lock:${key}`));
-      if (lock) {
-        try {
-          // Another instance may have finished between our read and our lock.
-          const again = await this.read(key);
-          if (again && this.usable(again, background)) return { grant: again, source: 'store' };
-          return await this.fetch(key, load, again ?? stored ?? previous);
-        } finally {
-          await lock.release();
+    let stored: CachedGrant | undefined;
+    try {
+      for (;;) {
+        stored = (await this.read(key)) ?? stored;
+        if (stored && this.fresh(stored)) return { grant: stored, source: 'store' };
+        const failure = await viaStore(this.store.get(`fail:${key}`));
+        if (failure) throw sharedFailure(failure);
+        const lock = await viaStore(this.locks.acquire(`lock:${key}`));
+        if (lock) {
+          try {
+            // Another instance may have finished between our read and our lock.
+            stored = (await this.read(key)) ?? stored;
+            if (stored && this.fresh(stored)) return { grant: stored, source: 'store' };
+            return await this.fetch(key, load, stored ?? previous);
+          } finally {
+            await lock.release();
+          }
         }
+        if (Date.now() > giveUpAt) throw new UpstreamError('upstream', 'timeout');
+        await sleep(POLL_MS);
       }
-      if (Date.now() > giveUpAt) throw new UpstreamError('upstream', 'timeout');
-      await sleep(POLL_MS);
+    } catch (failure) {
+      const now = this.clock.now();
+      const valid = [stored, previous].filter((grant): grant is CachedGrant => grant !== undefined && now < grant.expiresAt);
+      const current = valid.reduce<CachedGrant | undefined>((best, grant) => (best && best.expiresAt >= grant.expiresAt ? best : grant), undefined);
+      if (!current) throw failure;
+      return { grant: current, source: current === previous ? 'hit' : 'store', failure };
     }
   }
 
@@ -117,9 +130,9 @@ export class SharedGrants {
     return Object.freeze(JSON.parse(plain)) as CachedGrant;
   }
 
-  private usable(grant: CachedGrant, background: boolean): boolean {
-    const now = this.clock.now();
-    return background ? now < grant.refreshAt : now < grant.expiresAt;
+  /** Before its refresh-ahead window: fit to hand out. */
+  private fresh(grant: CachedGrant): boolean {
+    return this.clock.now() < grant.refreshAt;
   }
 }
 

@@ -44,13 +44,16 @@ export function installDecodedBodies(adapter: HttpServer, routeAt: RouteAt, limi
   else if (type === 'fastify') {
     const fastify = adapter.getInstance() as { addHook(name: 'onRoute', hook: (route: FastifyRoute) => void): void };
     fastify.addHook('onRoute', (route) => {
-      if (routeAt(route.url)) route.preParsing = [decodeOnFastify, ...[route.preParsing ?? []].flat()];
+      // Routes with a body only (the GET hot path runs no hook), after their other hooks (the origin check first).
+      if (!routeAt(route.url) || [route.method].flat().every((method) => method === 'GET' || method === 'HEAD')) return;
+      route.preParsing = [...[route.preParsing ?? []].flat(), decodeOnFastify];
     });
   }
 }
 
 interface FastifyRoute {
   url: string;
+  method: string | string[];
   preParsing?: PreParsing | PreParsing[];
 }
 type PreParsing = (request: { headers: IncomingHttpHeaders }, reply: unknown, payload: Readable, done: (error: Error | null, payload?: Readable) => void) => void;

@@ -12,6 +12,8 @@ export class TokenContext {
   log?: TokenRequestLog;
   /** The signed-in user as resolved once (null: resolved, nobody). */
   user?: TokenUser | null;
+  /** The resolver's answer while it is a pending promise (resolved once, shared by every caller). */
+  pendingUser?: Promise<TokenUser | undefined>;
   /** The provider the route serves, checked enabled by the guard chain. */
   provider?: TokenProvider;
   /** The mounted path the request came to. */

@@ -3,7 +3,8 @@ import { setHeader } from './http-exchange';
 
 /** CORS answers for one route's allow-list. Never `*`, so never `*` with credentials. */
 export class TokenCors {
-  constructor(private readonly allowed: (origin: string) => boolean) {}
+  /** `allows`: the route's CORS allow-list as a test (the CSRF rule reads it too). */
+  constructor(readonly allows: (origin: string) => boolean) {}
 
   /**
    * Adds CORS headers for an allowed `Origin` (echoed, with credentials), and
@@ -13,7 +14,7 @@ export class TokenCors {
   apply(request: HttpRequestLike, reply: unknown): void {
     setHeader(reply, 'Vary', 'Origin');
     const origin = request.headers.origin;
-    if (typeof origin !== 'string' || !this.allowed(origin)) return;
+    if (typeof origin !== 'string' || !this.allows(origin)) return;
     setHeader(reply, 'Access-Control-Allow-Origin', origin);
     setHeader(reply, 'Access-Control-Allow-Credentials', 'true');
     if (request.method === 'OPTIONS') {

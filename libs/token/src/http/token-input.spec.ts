@@ -31,6 +31,14 @@ describe('readTokenInput', () => {
     expect(readTokenInput({ foo: ['x', 'y'], refreshToken: '' }, { bar: { baz: 1 }, refreshToken: '' }, 'avatar_id')).toEqual({});
   });
 
+  it("takes <sentifyd-bot>'s URL as it is: the plugin's nonce and a cache buster ignored, even repeated or structured", () => {
+    const query = { avatar_id: 'avtr_wp', _wpnonce: '3f9a2c1b7e', _: ['1', '2'], cb: { x: '1' }, refreshToken: HANDLE };
+    expect(readTokenInput(query, undefined, 'avatar_id')).toEqual({ audience: 'avtr_wp', refreshToken: HANDLE });
+    // As Express and Fastify parse `?avatar_id=avtr_wp&_wpnonce=…&_=…&refreshToken=…` (refreshToken appended last).
+    const parsed = Object.fromEntries(new URLSearchParams(`avatar_id=avtr_wp&_wpnonce=abc&_=1767225600000&refreshToken=${HANDLE}`));
+    expect(readTokenInput(parsed, undefined, 'avatar_id')).toEqual({ audience: 'avtr_wp', refreshToken: HANDLE });
+  });
+
   it.each([
     ['repeated in the query', { refreshToken: [HANDLE, HANDLE] }, undefined],
     ['an object in the query', { refreshToken: { a: HANDLE } }, undefined],

@@ -1,9 +1,12 @@
 import type { HttpServer } from '@nestjs/common';
 import { bodyProblem } from '../errors/body-errors';
+import type { TokenProblem } from '../errors/token-problem';
 import type { TokenMetrics } from '../metrics/token-metrics';
 import type { TokenRouteOptions } from '../token-module-options';
 import type { TokenSettings } from '../token-settings';
+import { emptyBodyExcuses, emptyBodyPreParsing, forgetBody, type PreParsing } from './empty-body';
 import { sendProblem, type HttpRequestLike } from './http-exchange';
+import { originFirst, type RouteOrigins } from './origin-first';
 import { installTokenPathAnswers } from './token-path-answers';
 import { installDecodedBodies } from './decoded-body';
 import { enforceRequestDeadlines } from './request-deadlines';
@@ -30,22 +33,29 @@ export function installTokenRouteHooks(
   routes: readonly TokenRouteOptions[],
   settings: TokenSettings,
   metrics?: TokenMetrics,
+  originsOf: RouteOrigins = (route) => route.allowedOrigins,
 ): void {
   if (!adapter || routes.length === 0) return;
   const routeAt = routeFinder(routes);
   const sinks: TokenRequestSinks = { log: settings.logRequests, metrics: metrics?.enabled ? metrics : undefined };
+  const foreign = originFirst(originsOf);
+  const refuse = (request: HttpRequestLike, route: TokenRouteOptions, reply: unknown, problem: TokenProblem) => {
+    logRefused(request, route, problem.getStatus(), problem.code, sinks);
+    sendProblem(reply, problem);
+  };
   const type = (adapter as { getType?(): string }).getType?.();
-  installTokenPathAnswers(adapter, routeAt);
-  installDecodedBodies(adapter, routeAt, settings.bodyLimitBytes);
-  const server = adapter.getHttpServer?.();
-  if (server) enforceRequestDeadlines(server, { headersMs: false, bodyMs: settings.bodyTimeoutMs }, (request) => routeAt(request.url ?? '/') !== undefined);
   if (type === 'express') {
     (adapter as unknown as { use(handler: ExpressErrorHandler): void }).use((error: unknown, request: HttpRequestLike & { path: string }, response: unknown, next: (error: unknown) => void) => {
       const route = routeAt(request.path);
       const problem = route && bodyProblem(error);
       if (!problem) return next(error);
-      logRefused(request, route, problem.getStatus(), problem.code, sinks);
-      sendProblem(response, problem);
+      const refused = foreign(request, route);
+      if (refused) return refuse(request, route, response, refused);
+      void Promise.resolve(emptyBodyExcuses(error, request as never)).then((empty) => {
+        if (!empty) return refuse(request, route, response, problem);
+        forgetBody(request as never);
+        next(undefined); // no body after all: on to the route, read as a GET
+      });
     });
   } else if (type === 'fastify') {
     const fastify = adapter.getInstance() as { addHook(name: 'onRoute', hook: (route: FastifyRoute) => void): void };
@@ -53,21 +63,36 @@ export function installTokenRouteHooks(
       const route = routeAt(options.url);
       if (!route) return;
       options.bodyLimit = settings.bodyLimitBytes;
+      // Routes with a body only (Nest registers one Fastify route per method): the GET hot path runs no hook.
+      if (![options.method].flat().every((method) => method === 'GET' || method === 'HEAD')) {
+        options.preParsing = [options.preParsing ?? []].flat().concat(
+          emptyBodyPreParsing((request, reply) => {
+            const refused = foreign(request, route);
+            if (refused) refuse(request, route, reply, refused);
+            return refused !== undefined;
+          }),
+        );
+      }
       options.errorHandler = (error, request, reply) => {
         const problem = bodyProblem(error);
         if (!problem) throw error;
-        logRefused(request, route, problem.getStatus(), problem.code, sinks);
-        sendProblem(reply, problem);
+        refuse(request, route, reply, problem);
       };
     });
-  }
+  }  // After the hooks above: the origin check and the empty-body peek come before any decoding.
+  installTokenPathAnswers(adapter, routeAt);
+  installDecodedBodies(adapter, routeAt, settings.bodyLimitBytes);
+  const server = adapter.getHttpServer?.();
+  if (server) enforceRequestDeadlines(server, { headersMs: false, bodyMs: settings.bodyTimeoutMs }, (request) => routeAt(request.url ?? '/') !== undefined);
 }
 
 type ExpressErrorHandler = (error: unknown, request: HttpRequestLike & { path: string }, response: unknown, next: (error: unknown) => void) => void;
 
 interface FastifyRoute {
   url: string;
+  method: string | string[];
   bodyLimit?: number;
+  preParsing?: PreParsing | PreParsing[];
   errorHandler?: (error: unknown, request: HttpRequestLike, reply: unknown) => void;
 }
 

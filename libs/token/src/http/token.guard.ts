@@ -2,10 +2,11 @@ import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@ne
 import { Reflector } from '@nestjs/core';
 import { TokenProblem } from '../errors/token-problem';
 import { TokenMetrics } from '../metrics/token-metrics';
-import type { TokenProvider } from '../providers/token-provider';
+import type { TokenProvider, TokenUser } from '../providers/token-provider';
 import { TokenProviderRegistry } from '../providers/token-provider.registry';
 import { TokenThrottler } from '../throttling/token-throttler';
 import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
+import { allowsCookieRequest } from './fetch-metadata';
 import type { HttpRequestLike } from './http-exchange';
 import { originMatcher, requestOrigin } from './origin-matcher';
 import { pathOf, routePlan, type RoutePlan } from './route-plan';
@@ -15,8 +16,10 @@ import { TokenUsers } from './token-users';
 
 /**
  * The one guard chain of a token route, in the contract's order: provider
- * configured (404), origin allowed (403), rate limit (429, counting anonymous
- * callers of signed-in routes too), signed in (401). It resolves the provider
+ * configured (404), origin allowed (403), the user resolved (once; awaited only
+ * when `resolveUser` answers with a promise), a cookie-signed request from
+ * another site refused (403 `csrf_rejected`), rate limit (429, counting
+ * anonymous callers of signed-in routes too), signed in (401). It resolves the provider
  * and the user once and leaves them on the request for the route, starts the
  * request's log line, and adds the route's CORS headers.
  *
@@ -32,6 +35,8 @@ import { TokenUsers } from './token-users';
 export class TokenGuard implements CanActivate {
   private readonly matchers = new WeakMap<readonly string[], (origin: string) => boolean>();
   private readonly sinks: TokenRequestSinks;
+  /** `host[:port]` of `publicUrl`, when set: the app's own origin for the CSRF rule. */
+  private readonly ownHost?: string;
 
   constructor(
     protected readonly reflector: Reflector,
@@ -42,6 +47,7 @@ export class TokenGuard implements CanActivate {
     @Optional() metrics?: TokenMetrics,
   ) {
     this.sinks = { log: settings.logRequests, metrics: metrics?.enabled ? metrics : undefined };
+    this.ownHost = settings.publicUrl === undefined ? undefined : new URL(settings.publicUrl).host;
   }
 
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
@@ -58,9 +64,28 @@ export class TokenGuard implements CanActivate {
     }
     const provider = plan.provider === undefined ? undefined : this.registry.enabled(plan.provider);
     this.checkOrigin(request, plan, provider);
+    // Who it is comes before the rate limit (which counts per user) and the CSRF rule; awaited only when the resolver made a promise.
+    const user = this.users.resolve(request);
+    if (user instanceof Promise) return user.then((known) => this.afterUser(request, plan, provider, path, known));
+    return this.afterUser(request, plan, provider, path, user);
+  }
+
+  /** The steps that need the user: CSRF (403), rate limit (429), signed in (401). */
+  private afterUser(request: HttpRequestLike, plan: RoutePlan, provider: TokenProvider | undefined, path: string | undefined, user: TokenUser | undefined): boolean | Promise<boolean> {
+    if (user?.via === 'cookie') this.checkCookieRequest(request, plan);
     const counted = this.throttler.enabled ? this.throttler.check(request, plan) : undefined;
     if (counted === undefined) return this.admit(request, plan, provider, path);
     return counted.then(() => this.admit(request, plan, provider, path));
+  }
+
+  /**
+   * 403 `csrf_rejected` for a request signed in by a cookie that another site
+   * made (Fetch Metadata, then `Origin`; see {@link allowsCookieRequest}),
+   * unless its origin is on the route's CORS allow-list.
+   */
+  protected checkCookieRequest(request: HttpRequestLike, plan: RoutePlan): void {
+    if (allowsCookieRequest(request.headers, plan.cors?.allows, this.ownHost)) return;
+    throw new TokenProblem(403, 'csrf_rejected', 'A page of another site may not use the session cookie here.');
   }
 
   /** 403 unless the request's origin is on the route's list, else the provider's (none: any origin). */

@@ -13,6 +13,14 @@ export type GrantScope = 'application' | 'audience' | 'user' | 'request';
 export interface TokenUser {
   /** Stable user id (`sub` of a JWT, `id` of a Passport user). */
   readonly id: string;
+  /**
+   * How the request proved who it is. `'cookie'`: by a credential the browser
+   * attaches on its own (a session cookie), which a page of another site can
+   * make it send; the guard then applies the Fetch Metadata CSRF rule
+   * (403 `csrf_rejected`, see `allowsCookieRequest`). Unset or `'bearer'`: a
+   * credential the page's own script added (`Authorization`), never refused for that.
+   */
+  readonly via?: 'cookie' | 'bearer';
 }
 
 /** What a token request asks for, once the route has read and checked it. */

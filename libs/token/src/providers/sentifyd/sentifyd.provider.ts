@@ -28,7 +28,11 @@ export class SentifydTokenProvider implements TokenProvider {
   readonly audienceParam = 'avatar_id';
   readonly issuesRefreshHandles = true;
   readonly enabled: boolean;
-  /** Present only with `refreshPath`: without one, Sentifyd has no refresh and the library logs in again. */
+  /**
+   * Present only with `refreshPath`. Without one, a browser's `?refreshToken=`
+   * answers the avatar's current grant while it has more than its refresh-ahead
+   * window left, else the library logs in again (the cache's rule: refresh means fresher).
+   */
   readonly refreshGrant?: (refreshToken: string, request: TokenRequest) => Promise<UpstreamGrant>;
   private readonly apiKey?: Secret;
   private readonly avatarIds?: ReadonlySet<string>;
