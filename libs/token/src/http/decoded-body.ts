@@ -89,9 +89,13 @@ function installOnExpress(adapter: HttpServer, routeAt: RouteAt, limit: number):
     if (!(codingOf(request.headers) in DECODERS)) return next(bodyError('encoding.unsupported', 415, 'unsupported content encoding'));
     json(request, response, (error) => (error ? next(error) : form(request, response, next)));
   };
-  const instance = adapter.getInstance() as { use(m: Middleware): void; router?: { stack: unknown[] }; _router?: { stack: unknown[] } };
+  type Layer = { name?: string };
+  const instance = adapter.getInstance() as { use(m: Middleware): void; router?: { stack: Layer[] }; _router?: { stack: Layer[] } };
   instance.use(tokenBodies);
-  // Before the app's own parsers (Nest put them in first): moved to the front of the stack.
+  // Before the app's own parsers (Nest put them in first): moved to the front of the stack,
+  // after Express 4's own `query` and `expressInit` layers if there are any.
   const stack = (instance.router ?? instance._router)?.stack;
-  if (stack) stack.unshift(stack.pop());
+  if (!stack) return;
+  const at = stack.findIndex((layer) => layer.name !== 'query' && layer.name !== 'expressInit');
+  stack.splice(Math.max(0, at), 0, stack.pop()!);
 }
