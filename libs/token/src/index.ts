@@ -32,13 +32,13 @@ export { MisoTokenProvider, type MisoClientConfig, type MisoTokenReply } from '.
 export type { MisoOptions } from './providers/miso/miso.options';
 export { SentifydTokenProvider, type SentifydTokenReply } from './providers/sentifyd/sentifyd.provider';
 export type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
-export type { AssemblyAIOptions } from './providers/assemblyai/assemblyai.options';
-export type { ElevenLabsOptions } from './providers/elevenlabs/elevenlabs.options';
-export type { AzureSpeechOptions } from './providers/azure-speech/azure-speech.options';
-export type { OAuth2ClientAuthMethod, OAuth2Options } from './providers/oauth2/oauth2.options';
-export type { OpenAIOptions } from './providers/openai/openai.options';
-export type { GeminiOptions } from './providers/gemini/gemini.options';
-export type { DeepgramOptions } from './providers/deepgram/deepgram.options';
+export type { AssemblyAIOptions } from './assemblyai/assemblyai.options';
+export type { ElevenLabsOptions } from './elevenlabs/elevenlabs.options';
+export type { AzureSpeechOptions } from './azure-speech/azure-speech.options';
+export type { OAuth2ClientAuthMethod, OAuth2Options } from './oauth2/oauth2.options';
+export type { OpenAIOptions } from './openai/openai.options';
+export type { GeminiOptions } from './gemini/gemini.options';
+export type { DeepgramOptions } from './deepgram/deepgram.options';
 
 // What a custom provider needs to call an upstream
 export { UpstreamClient, type UpstreamRequest } from './upstream/upstream.client';

@@ -3,13 +3,13 @@ import type { ExpiryPolicy } from './grants/expiry';
 import type { TokenStore } from './store/token-store';
 import type { MisoOptions } from './providers/miso/miso.options';
 import type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
-import type { AssemblyAIOptions } from './providers/assemblyai/assemblyai.options';
-import type { ElevenLabsOptions } from './providers/elevenlabs/elevenlabs.options';
-import type { AzureSpeechOptions } from './providers/azure-speech/azure-speech.options';
-import type { OAuth2Options } from './providers/oauth2/oauth2.options';
-import type { OpenAIOptions } from './providers/openai/openai.options';
-import type { GeminiOptions } from './providers/gemini/gemini.options';
-import type { DeepgramOptions } from './providers/deepgram/deepgram.options';
+import type { AssemblyAIOptions } from './assemblyai/assemblyai.options';
+import type { ElevenLabsOptions } from './elevenlabs/elevenlabs.options';
+import type { AzureSpeechOptions } from './azure-speech/azure-speech.options';
+import type { OAuth2Options } from './oauth2/oauth2.options';
+import type { OpenAIOptions } from './openai/openai.options';
+import type { GeminiOptions } from './gemini/gemini.options';
+import type { DeepgramOptions } from './deepgram/deepgram.options';
 import type { TokenUser } from './providers/token-provider';
 
 /** Who may call a route. */
