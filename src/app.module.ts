@@ -2,11 +2,12 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { JwtModule, JwtService } from '@nestjs/jwt';
 import { TerminusModule } from '@nestjs/terminus';
-import { TokenModule, type TokenModuleOptions, type TokenRouteOptions } from 'nestjs-token-broker';
+import { TokenModule, type TokenRouteOptions } from 'nestjs-token-broker';
 import { TokenStoreHealthIndicator } from 'nestjs-token-broker/health';
 import { randomBytes } from 'node:crypto';
 import type { AppEnv } from './config/env.schema';
 import { tokenOptionsFromEnv } from './config/token-options';
+import { catalogueProviders, splitOverrides, type AppOverrides } from './config/token-providers';
 import { HealthController } from './health/health.controller';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown';
 import { MetricsListener } from './metrics/metrics-listener';
@@ -41,11 +42,12 @@ export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRout
 @Module({})
 export class AppModule {
   /**
-   * The app for a checked environment; `overrides` lets tests pass a clock or a
-   * store. `demo` (sandbox mode only) adds the demo page at `/`; it is ignored
+   * The app for a checked environment; `overrides` lets tests pass a clock, a
+   * store or a provider's options. `demo` (sandbox mode only) adds the demo page at `/`; it is ignored
    * with `NODE_ENV=production`, where `/` stays 404.
    */
-  static forRoot(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}, demo?: DemoOptions): DynamicModule {
+  static forRoot(env: AppEnv, overrides: AppOverrides = {}, demo?: DemoOptions): DynamicModule {
+    const { module, catalogue } = splitOverrides(overrides);
     // Without a secret no token verifies (the signed-in routes are then refused at start-up: parseEnv).
     const jwt = JwtModule.register({ secret: env.AUTH_JWT_SECRET ?? randomBytes(32).toString('hex') });
     return {
@@ -55,7 +57,7 @@ export class AppModule {
         TokenModule.forRootAsync({
           imports: [jwt],
           inject: [ConfigService, JwtService],
-          useFactory: (config: ConfigService, jwt: JwtService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), jwt, overrides),
+          useFactory: (config: ConfigService, jwt: JwtService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), jwt, module),
           routes: appRoutes(env),
         }),
         ...(demo && env.NODE_ENV !== 'production' ? [DemoModule.forRoot(demo)] : []),
@@ -64,6 +66,8 @@ export class AppModule {
       // Operations: probes, the /metrics listener (METRICS_PORT only) and a bounded drain on shutdown.
       controllers: [HealthController],
       providers: [
+        // The built-in token providers, each on or off by its variables; TokenModule discovers them.
+        ...catalogueProviders(env, catalogue),
         TokenStoreHealthIndicator,
         GracefulShutdown,
         { provide: MetricsListener, useFactory: () => new MetricsListener(env.METRICS_PORT, env.HOST) },

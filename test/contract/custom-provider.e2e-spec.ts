@@ -1,12 +1,4 @@
-import {
-  RegisterTokenProvider,
-  TokenModule,
-  UpstreamClient,
-  UpstreamError,
-  type IssuedToken,
-  type TokenProvider,
-  type UpstreamGrant,
-} from 'nestjs-token-broker';
+import { RegisterTokenProvider, TokenModule, type IssuedToken, type ProviderUpstream, type TokenProvider } from 'nestjs-token-broker';
 import { Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
 import { UpstreamSimulator, type SimulatorMode } from 'nestjs-token-broker/testing';
 import { CaptureLogger } from '../support/capture-logger';
@@ -23,23 +15,19 @@ const WEATHER_URL = Symbol('WEATHER_URL');
 class WeatherTokenProvider implements TokenProvider {
   readonly name = 'weather';
   readonly scope = 'application';
-  readonly enabled = true;
 
-  constructor(
-    private readonly upstream: UpstreamClient,
-    @Inject(WEATHER_URL) private readonly baseUrl: string,
-  ) {}
+  constructor(@Inject(WEATHER_URL) private readonly baseUrl: string) {}
 
-  async fetchGrant(): Promise<UpstreamGrant> {
-    const body = (await this.upstream.postJson(this.name, `${this.baseUrl}/oauth/token`, { grant_type: 'client_credentials' })) as {
+  async fetchGrant(upstream: ProviderUpstream) {
+    const body = (await upstream.postJson(`${this.baseUrl}/oauth/token`, { grant_type: 'client_credentials' })) as {
       access_token?: unknown;
       expires_in?: unknown;
     };
-    if (typeof body?.access_token !== 'string' || typeof body.expires_in !== 'number') throw new UpstreamError(this.name, 'invalid');
+    if (typeof body?.access_token !== 'string' || typeof body.expires_in !== 'number') throw upstream.invalid();
     return { accessToken: body.access_token, expiresIn: body.expires_in };
   }
 
-  render(issued: IssuedToken): unknown {
+  render(issued: IssuedToken) {
     return { token: issued.grant.accessToken, expiresIn: issued.expiresIn };
   }
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FakeClock, startAssemblyAISimulator, type AssemblyAISimulatorOptions, type UpstreamSimulator } from 'nestjs-token-broker/testing';
-import type { TokenModuleOptions } from 'nestjs-token-broker';
+import type { AppOverrides } from '../../src/config/token-providers';
 import { EnvError, parseEnv } from '../../src/config/env.schema';
 import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
@@ -30,7 +30,7 @@ eachPlatform(() => {
     async function boot(
       env: Record<string, string | undefined> = {},
       simulator: Partial<AssemblyAISimulatorOptions> = {},
-      overrides: (upstreamUrl: string) => Partial<TokenModuleOptions> = () => ({}),
+      overrides: (upstreamUrl: string) => AppOverrides = () => ({}),
     ): Promise<UpstreamSimulator> {
       clock = new FakeClock();
       apiKey = `aai-key-${randomBytes(12).toString('hex')}`;

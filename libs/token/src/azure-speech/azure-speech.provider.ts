@@ -1,12 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { Secret } from '../secret';
-import { TOKEN_MODULE_OPTIONS } from '../token.constants';
-import type { TokenModuleOptions } from '../token-module-options';
-import { UpstreamClient } from '../upstream/upstream.client';
+import { ConfiguredTokenProvider } from '../providers/configured-provider';
+import { expiresAtOf } from '../providers/provider-kit';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../providers/token-provider';
+import type { ProviderUpstream } from '../upstream/provider-upstream';
 import type { AzureSpeechOptions } from './azure-speech.options';
 import { parseAzureSpeechReply } from './azure-speech-reply';
-import { expiresAtOf } from '../providers/provider-kit';
 
 /** The body of an Azure Speech token route: what `SpeechConfig.fromAuthorizationToken(token, region)` takes. */
 export interface AzureSpeechTokenReply {
@@ -36,31 +34,28 @@ export function azureSpeechTarget(options: AzureSpeechOptions): { tokenUrl: stri
  * The Azure AI Speech provider: the resource key is exchanged at `issueToken`
  * for a short-lived JWT, which Microsoft advises reusing, so one token is
  * shared by the whole application (one upstream call however many callers).
+ *
+ * @example
+ * providers: [AzureSpeechTokenProvider.register({ key: process.env.AZURE_SPEECH_KEY!, region: 'westeurope' })]
  */
 @RegisterTokenProvider()
-@Injectable()
-export class AzureSpeechTokenProvider implements TokenProvider {
+export class AzureSpeechTokenProvider extends ConfiguredTokenProvider<AzureSpeechOptions> implements TokenProvider {
   readonly name = 'azure-speech';
   readonly scope = 'application';
-  readonly enabled: boolean;
   private readonly key?: Secret;
   private readonly tokenUrl: string = '';
   private readonly region: string = '';
 
-  constructor(
-    private readonly upstream: UpstreamClient,
-    @Inject(TOKEN_MODULE_OPTIONS) options: TokenModuleOptions,
-  ) {
-    const azure = options.azureSpeech;
-    this.enabled = azure !== undefined;
+  constructor(azure: AzureSpeechOptions | undefined) {
+    super(azure);
     if (!azure) return;
     this.key = Secret.of(azure.key);
     ({ tokenUrl: this.tokenUrl, region: this.region } = azureSpeechTarget(azure));
   }
 
-  async fetchGrant(): Promise<UpstreamGrant> {
+  async fetchGrant(upstream: ProviderUpstream): Promise<UpstreamGrant> {
     // An empty POST: the service wants Content-Length: 0 (411 without it).
-    const text = await this.upstream.request(this.name, {
+    const text = await upstream.request({
       url: this.tokenUrl,
       body: '',
       headers: { 'ocp-apim-subscription-key': this.key!.reveal(), 'content-length': '0' },

@@ -1,11 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { Secret } from '../secret';
-import { TOKEN_MODULE_OPTIONS } from '../token.constants';
-import type { TokenModuleOptions } from '../token-module-options';
-import { UpstreamClient } from '../upstream/upstream.client';
+import { ConfiguredTokenProvider } from '../providers/configured-provider';
+import { expiresAtOf, upstreamUrl, wholeInRange } from '../providers/provider-kit';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../providers/token-provider';
+import type { ProviderUpstream } from '../upstream/provider-upstream';
+import type { DeepgramOptions } from './deepgram.options';
 import { parseDeepgramReply } from './deepgram-reply';
-import { expiresAtOf, upstreamUrl } from '../providers/provider-kit';
 
 /** The body of the Deepgram token route. */
 export interface DeepgramTokenReply {
@@ -22,33 +21,28 @@ export const DEEPGRAM_DEFAULT_TTL = 300;
 /**
  * The Deepgram provider: one access token per request (scope `request`), with
  * the lifetime set here; nothing a browser sends reaches the upstream.
+ *
+ * @example
+ * providers: [DeepgramTokenProvider.register({ apiKey: process.env.DEEPGRAM_API_KEY!, ttlSeconds: 60 })]
  */
 @RegisterTokenProvider()
-@Injectable()
-export class DeepgramTokenProvider implements TokenProvider {
+export class DeepgramTokenProvider extends ConfiguredTokenProvider<DeepgramOptions> implements TokenProvider {
   readonly name = 'deepgram';
   readonly scope = 'request';
-  readonly enabled: boolean;
   private readonly apiKey?: Secret;
   private readonly url: string;
   private readonly ttl: number;
 
-  constructor(
-    private readonly upstream: UpstreamClient,
-    @Inject(TOKEN_MODULE_OPTIONS) options: TokenModuleOptions,
-  ) {
-    const deepgram = options.deepgram;
-    this.enabled = deepgram !== undefined;
+  constructor(deepgram: DeepgramOptions | undefined) {
+    super(deepgram);
     this.apiKey = deepgram && Secret.of(deepgram.apiKey);
     this.url = upstreamUrl(deepgram?.baseUrl ?? DEEPGRAM_DEFAULT_BASE_URL, '/v1/auth/grant');
     this.ttl = deepgram?.ttlSeconds ?? DEEPGRAM_DEFAULT_TTL;
-    if (deepgram && (!Number.isInteger(this.ttl) || this.ttl < 1 || this.ttl > 3600)) {
-      throw new Error('TokenModule: deepgram.ttlSeconds must be a whole number from 1 to 3600');
-    }
+    if (deepgram) wholeInRange('deepgram.ttlSeconds', this.ttl, 1, 3600);
   }
 
-  async fetchGrant(): Promise<UpstreamGrant> {
-    const reply = await this.upstream.postJson(this.name, this.url, { ttl_seconds: this.ttl }, { authorization: `Token ${this.apiKey!.reveal()}` });
+  async fetchGrant(upstream: ProviderUpstream): Promise<UpstreamGrant> {
+    const reply = await upstream.postJson(this.url, { ttl_seconds: this.ttl }, { authorization: `Token ${this.apiKey!.reveal()}` });
     return parseDeepgramReply(reply, this.ttl);
   }
 

@@ -1,12 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { TokenProblem } from '../errors/token-problem';
 import { Secret } from '../secret';
-import { TOKEN_MODULE_OPTIONS } from '../token.constants';
-import type { TokenModuleOptions } from '../token-module-options';
-import { UpstreamClient } from '../upstream/upstream.client';
-import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type TokenRequest, type UpstreamGrant } from '../providers/token-provider';
-import { parseElevenLabsReply } from './elevenlabs-reply';
+import { ConfiguredTokenProvider } from '../providers/configured-provider';
 import { expiresAtOf, upstreamUrl } from '../providers/provider-kit';
+import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type TokenRequest, type UpstreamGrant } from '../providers/token-provider';
+import type { ProviderUpstream } from '../upstream/provider-upstream';
+import type { ElevenLabsOptions } from './elevenlabs.options';
+import { parseElevenLabsReply } from './elevenlabs-reply';
 
 /** The body of an ElevenLabs signed-URL route. */
 export interface ElevenLabsSignedUrlReply {
@@ -26,24 +25,21 @@ export const ELEVENLABS_DEFAULT_BASE_URL = 'https://api.elevenlabs.io';
  * its own upstream call (`request` scope). The agent is the audience
  * (`agent_id`), and must be in the configured allow-list: anything else, or
  * none, is 400 before any upstream call.
+ *
+ * @example
+ * providers: [ElevenLabsTokenProvider.register({ apiKey: process.env.ELEVENLABS_API_KEY!, agentIds: ['agent_123'] })]
  */
 @RegisterTokenProvider()
-@Injectable()
-export class ElevenLabsTokenProvider implements TokenProvider {
+export class ElevenLabsTokenProvider extends ConfiguredTokenProvider<ElevenLabsOptions> implements TokenProvider {
   readonly name = 'elevenlabs';
   readonly scope = 'request';
   readonly audienceParam = 'agent_id';
-  readonly enabled: boolean;
   private readonly apiKey?: Secret;
   private readonly agentIds: ReadonlySet<string>;
   private readonly endpoint: string;
 
-  constructor(
-    private readonly upstream: UpstreamClient,
-    @Inject(TOKEN_MODULE_OPTIONS) options: TokenModuleOptions,
-  ) {
-    const elevenlabs = options.elevenlabs;
-    this.enabled = elevenlabs !== undefined;
+  constructor(elevenlabs: ElevenLabsOptions | undefined) {
+    super(elevenlabs);
     this.agentIds = new Set(elevenlabs?.agentIds ?? []);
     if (elevenlabs && this.agentIds.size === 0) {
       throw new Error('TokenModule: elevenlabs.agentIds must list at least one agent id: browsers may only start conversations with agents you allow');
@@ -58,10 +54,10 @@ export class ElevenLabsTokenProvider implements TokenProvider {
     return agentId;
   }
 
-  async fetchGrant(request: TokenRequest): Promise<UpstreamGrant> {
+  async fetchGrant(upstream: ProviderUpstream, request: TokenRequest): Promise<UpstreamGrant> {
     // Checked again here: a caller that reaches the provider directly gets no unlisted agent either.
     const url = `${this.endpoint}?${new URLSearchParams({ agent_id: this.checkAudience(request.audience) })}`;
-    const body = await this.upstream.request(this.name, { method: 'GET', url, headers: { 'xi-api-key': this.apiKey!.reveal() } });
+    const body = await upstream.request({ method: 'GET', url, headers: { 'xi-api-key': this.apiKey!.reveal() } });
     return parseElevenLabsReply(body);
   }
 

@@ -1,12 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../clock';
 import { Secret } from '../secret';
-import { TOKEN_MODULE_OPTIONS } from '../token.constants';
-import type { TokenModuleOptions } from '../token-module-options';
-import { UpstreamClient } from '../upstream/upstream.client';
+import { ConfiguredTokenProvider } from '../providers/configured-provider';
+import { expiresAtOf, upstreamUrl, wholeInRange } from '../providers/provider-kit';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../providers/token-provider';
+import type { ProviderUpstream } from '../upstream/provider-upstream';
+import type { GeminiOptions } from './gemini.options';
 import { parseGeminiReply } from './gemini-reply';
-import { expiresAtOf, upstreamUrl } from '../providers/provider-kit';
 
 /** The body of the Gemini Live token route. */
 export interface GeminiLiveTokenReply {
@@ -30,49 +28,42 @@ const MAX_SECONDS = 20 * 3600 - 1;
  * The Gemini Live provider: one ephemeral token per request (scope `request`:
  * `uses: 1`), locked to the configured model. Both lifetimes are set here, on
  * the server's clock; nothing a browser sends reaches the upstream.
+ *
+ * @example
+ * providers: [GeminiTokenProvider.register({ apiKey: process.env.GEMINI_API_KEY!, model: 'gemini-live-2.5-flash-preview' })]
  */
 @RegisterTokenProvider()
-@Injectable()
-export class GeminiTokenProvider implements TokenProvider {
+export class GeminiTokenProvider extends ConfiguredTokenProvider<GeminiOptions> implements TokenProvider {
   readonly name = 'gemini';
   readonly scope = 'request';
-  readonly enabled: boolean;
   private readonly apiKey?: Secret;
   private readonly url: string;
   private readonly model: string;
   private readonly newSessionSeconds: number;
   private readonly expireSeconds: number;
 
-  constructor(
-    private readonly upstream: UpstreamClient,
-    @Inject(Clock) private readonly clock: Clock,
-    @Inject(TOKEN_MODULE_OPTIONS) options: TokenModuleOptions,
-  ) {
-    const gemini = options.gemini;
-    this.enabled = gemini !== undefined;
+  constructor(gemini: GeminiOptions | undefined) {
+    super(gemini);
     this.apiKey = gemini && Secret.of(gemini.apiKey);
     this.url = upstreamUrl(gemini?.baseUrl ?? GEMINI_DEFAULT_BASE_URL, '/v1alpha/auth_tokens');
     this.model = gemini ? modelResource(gemini.model) : '';
     this.newSessionSeconds = gemini?.newSessionSeconds ?? GEMINI_DEFAULT_NEW_SESSION_SECONDS;
     this.expireSeconds = gemini?.expireSeconds ?? GEMINI_DEFAULT_EXPIRE_SECONDS;
     if (!gemini) return;
-    if (!Number.isInteger(this.newSessionSeconds) || this.newSessionSeconds < 1 || this.newSessionSeconds > MAX_SECONDS) {
-      throw new Error('TokenModule: gemini.newSessionSeconds must be a whole number of seconds under 20 hours');
-    }
-    if (!Number.isInteger(this.expireSeconds) || this.expireSeconds < this.newSessionSeconds || this.expireSeconds > MAX_SECONDS) {
-      throw new Error('TokenModule: gemini.expireSeconds must be a whole number of seconds, at least newSessionSeconds and under 20 hours');
-    }
+    // Both under 20 hours; the token must outlive the window for opening a session.
+    wholeInRange('gemini.newSessionSeconds', this.newSessionSeconds, 1, MAX_SECONDS, 'seconds');
+    wholeInRange('gemini.expireSeconds', this.expireSeconds, this.newSessionSeconds, MAX_SECONDS, 'seconds');
   }
 
-  async fetchGrant(): Promise<UpstreamGrant> {
-    const now = this.clock.now();
+  async fetchGrant(upstream: ProviderUpstream): Promise<UpstreamGrant> {
+    const now = upstream.now();
     const body = {
       uses: 1,
       expireTime: new Date(now + this.expireSeconds * 1000).toISOString(),
       newSessionExpireTime: new Date(now + this.newSessionSeconds * 1000).toISOString(),
       bidiGenerateContentSetup: { model: this.model },
     };
-    const reply = await this.upstream.postJson(this.name, this.url, body, { 'x-goog-api-key': this.apiKey!.reveal() });
+    const reply = await upstream.postJson(this.url, body, { 'x-goog-api-key': this.apiKey!.reveal() });
     return parseGeminiReply(reply, this.newSessionSeconds);
   }
 

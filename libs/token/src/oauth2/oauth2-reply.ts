@@ -1,6 +1,6 @@
 import { UpstreamError } from '../errors/upstream-error';
 import { isRecord, pickSeconds, pickString } from '../upstream/json-shape';
-import { jwtExpiry } from '../upstream/jwt-exp';
+import { lifetimeFromJwt } from '../providers/provider-kit';
 import type { UpstreamGrant } from '../providers/token-provider';
 
 /**
@@ -23,13 +23,5 @@ export function parseOAuth2Reply(body: unknown, nowMs: number): UpstreamGrant {
   const accessToken = pickString(body, 'access_token');
   const tokenType = pickString(body, 'token_type');
   if (!accessToken || !tokenType) throw new UpstreamError('oauth2', 'invalid');
-  return { accessToken, expiresIn: pickSeconds(body, 'expires_in') ?? lifetimeFromJwt(accessToken, nowMs), extras: { tokenType } };
-}
-
-function lifetimeFromJwt(token: string, nowMs: number): number {
-  const exp = jwtExpiry(token);
-  if (exp === undefined) return OAUTH2_DEFAULT_EXPIRES_IN;
-  const left = exp - nowMs / 1000;
-  if (left <= 0) throw new UpstreamError('oauth2', 'invalid');
-  return left;
+  return { accessToken, expiresIn: pickSeconds(body, 'expires_in') ?? lifetimeFromJwt('oauth2', accessToken, nowMs, OAUTH2_DEFAULT_EXPIRES_IN), extras: { tokenType } };
 }

@@ -1,13 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../clock';
 import { Secret } from '../secret';
-import { TOKEN_MODULE_OPTIONS } from '../token.constants';
-import type { TokenModuleOptions } from '../token-module-options';
-import { UpstreamClient } from '../upstream/upstream.client';
+import { ConfiguredTokenProvider } from '../providers/configured-provider';
+import { expiresAtOf } from '../providers/provider-kit';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../providers/token-provider';
+import type { ProviderUpstream } from '../upstream/provider-upstream';
 import type { OAuth2Options } from './oauth2.options';
 import { parseOAuth2Reply } from './oauth2-reply';
-import { expiresAtOf } from '../providers/provider-kit';
 
 /** The body of an OAuth2 token route: the browser sends `Authorization: ${tokenType} ${token}`. */
 export interface OAuth2TokenReply {
@@ -48,30 +45,26 @@ export function oauth2TokenRequest(options: OAuth2Options): { body: string; head
  * The OAuth 2.0 client-credentials provider (RFC 6749 §4.4): the client id
  * and secret are exchanged at the token endpoint for an access token, with a
  * scope and audience from configuration only, shared by the whole application.
+ *
+ * @example
+ * providers: [OAuth2TokenProvider.register({ tokenUrl: 'https://as.example/oauth/token', clientId, clientSecret, scope: 'read' })]
  */
 @RegisterTokenProvider()
-@Injectable()
-export class OAuth2TokenProvider implements TokenProvider {
+export class OAuth2TokenProvider extends ConfiguredTokenProvider<OAuth2Options> implements TokenProvider {
   readonly name = 'oauth2';
   readonly scope = 'application';
-  readonly enabled: boolean;
   private readonly settings?: OAuth2Options;
 
-  constructor(
-    private readonly upstream: UpstreamClient,
-    @Inject(Clock) private readonly clock: Clock,
-    @Inject(TOKEN_MODULE_OPTIONS) options: TokenModuleOptions,
-  ) {
-    const oauth2 = options.oauth2;
-    this.enabled = oauth2 !== undefined;
+  constructor(oauth2: OAuth2Options | undefined) {
+    super(oauth2);
     // The secret held as a Secret from here on, whatever the options gave.
     this.settings = oauth2 && { ...oauth2, clientSecret: Secret.of(oauth2.clientSecret) };
   }
 
-  async fetchGrant(): Promise<UpstreamGrant> {
+  async fetchGrant(upstream: ProviderUpstream): Promise<UpstreamGrant> {
     const { body, headers } = oauth2TokenRequest(this.settings!);
-    const reply = await this.upstream.request(this.name, { url: this.settings!.tokenUrl, body, headers });
-    return parseOAuth2Reply(reply, this.clock.now());
+    const reply = await upstream.request({ url: this.settings!.tokenUrl, body, headers });
+    return parseOAuth2Reply(reply, upstream.now());
   }
 
   render(issued: IssuedToken): OAuth2TokenReply {

@@ -1,12 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../clock';
 import { Secret } from '../secret';
-import { TOKEN_MODULE_OPTIONS } from '../token.constants';
-import type { TokenModuleOptions } from '../token-module-options';
-import { UpstreamClient } from '../upstream/upstream.client';
+import { ConfiguredTokenProvider } from '../providers/configured-provider';
+import { expiresAtOf, upstreamUrl, wholeInRange } from '../providers/provider-kit';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../providers/token-provider';
+import type { ProviderUpstream } from '../upstream/provider-upstream';
+import type { OpenAIOptions } from './openai.options';
 import { parseOpenAIReply } from './openai-reply';
-import { expiresAtOf, upstreamUrl } from '../providers/provider-kit';
 
 /** The body of the OpenAI Realtime token route. */
 export interface OpenAIRealtimeTokenReply {
@@ -27,13 +25,14 @@ export const OPENAI_DEFAULT_EXPIRES_AFTER = 600;
  * The OpenAI Realtime provider: a client secret per request (scope `request`),
  * since each carries its session's configuration. Model, voice, instructions
  * and lifetime come from the options only; nothing a browser sends reaches the upstream.
+ *
+ * @example
+ * providers: [OpenAITokenProvider.register({ apiKey: process.env.OPENAI_API_KEY!, voice: 'marin' })]
  */
 @RegisterTokenProvider()
-@Injectable()
-export class OpenAITokenProvider implements TokenProvider {
+export class OpenAITokenProvider extends ConfiguredTokenProvider<OpenAIOptions> implements TokenProvider {
   readonly name = 'openai';
   readonly scope = 'request';
-  readonly enabled: boolean;
   private readonly apiKey?: Secret;
   private readonly url: string;
   private readonly model: string;
@@ -41,21 +40,14 @@ export class OpenAITokenProvider implements TokenProvider {
   /** The request body: the same for every call, so built once. */
   private readonly body?: Readonly<Record<string, unknown>>;
 
-  constructor(
-    private readonly upstream: UpstreamClient,
-    @Inject(Clock) private readonly clock: Clock,
-    @Inject(TOKEN_MODULE_OPTIONS) options: TokenModuleOptions,
-  ) {
-    const openai = options.openai;
-    this.enabled = openai !== undefined;
+  constructor(openai: OpenAIOptions | undefined) {
+    super(openai);
     this.apiKey = openai && Secret.of(openai.apiKey);
     this.url = upstreamUrl(openai?.baseUrl ?? OPENAI_DEFAULT_BASE_URL, '/v1/realtime/client_secrets');
     this.model = openai?.model || OPENAI_DEFAULT_MODEL;
     this.seconds = openai?.expiresAfterSeconds ?? OPENAI_DEFAULT_EXPIRES_AFTER;
     if (!openai) return;
-    if (!Number.isInteger(this.seconds) || this.seconds < 10 || this.seconds > 7200) {
-      throw new Error('TokenModule: openai.expiresAfterSeconds must be a whole number from 10 to 7200');
-    }
+    wholeInRange('openai.expiresAfterSeconds', this.seconds, 10, 7200);
     this.body = {
       expires_after: { anchor: 'created_at', seconds: this.seconds },
       session: {
@@ -67,9 +59,9 @@ export class OpenAITokenProvider implements TokenProvider {
     };
   }
 
-  async fetchGrant(): Promise<UpstreamGrant> {
-    const reply = await this.upstream.postJson(this.name, this.url, this.body, { authorization: `Bearer ${this.apiKey!.reveal()}` });
-    return parseOpenAIReply(reply, this.clock.now(), this.seconds);
+  async fetchGrant(upstream: ProviderUpstream): Promise<UpstreamGrant> {
+    const reply = await upstream.postJson(this.url, this.body, { authorization: `Bearer ${this.apiKey!.reveal()}` });
+    return parseOpenAIReply(reply, upstream.now(), this.seconds);
   }
 
   render(issued: IssuedToken): OpenAIRealtimeTokenReply {

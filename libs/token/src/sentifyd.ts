@@ -4,5 +4,5 @@
  * @example
  * providers: [SentifydTokenProvider.register({ apiKey, backendUrl })] // in the module that imports TokenModule
  */
-export { SentifydTokenProvider, type SentifydTokenReply } from './sentifyd.provider';
-export type { SentifydOptions } from './sentifyd.options';
+export { SentifydTokenProvider, type SentifydTokenReply } from './providers/sentifyd/sentifyd.provider';
+export type { SentifydOptions } from './providers/sentifyd/sentifyd.options';

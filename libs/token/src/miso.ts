@@ -4,5 +4,5 @@
  * @example
  * providers: [MisoTokenProvider.register({ clientId, clientSecret, controllerUrl })] // in the module that imports TokenModule
  */
-export { MisoTokenProvider, type MisoClientConfig, type MisoTokenReply } from './miso.provider';
-export type { MisoOptions } from './miso.options';
+export { MisoTokenProvider, type MisoClientConfig, type MisoTokenReply } from './providers/miso/miso.provider';
+export type { MisoOptions } from './providers/miso/miso.options';
