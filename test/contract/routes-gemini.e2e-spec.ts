@@ -1,12 +1,12 @@
 import { startGeminiSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
 import { expectNoStore, expectProblem, METHODS, recordMethods, type Method, type Reply } from './http';
-import { describePerRequestRoute, startPerRequestRig, type PerRequestProvider, type PerRequestRig } from './per-request-provider';
+import { describePerRequestRoute, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
 
 const ROUTE = '/api/gemini/live-token';
 const MODEL = 'gemini-live-2.5-flash-preview';
 
-const gemini: PerRequestProvider = {
+const gemini: CatalogueProvider = {
   route: ROUTE,
   startUpstream: (apiKey, clock) => startGeminiSimulator({ apiKey, clock }),
   env: (apiKey, url) => ({ GEMINI_API_KEY: apiKey, GEMINI_LIVE_MODEL: MODEL, GEMINI_BASE_URL: url }),
@@ -17,7 +17,7 @@ eachPlatform(() => {
   describePerRequestRoute(gemini);
 
   describe.each(METHODS)(`%s ${ROUTE}: the Gemini Live ephemeral token`, (method: Method) => {
-    let rig: PerRequestRig;
+    let rig: ProviderRig;
     afterEach(() => rig?.close());
 
     function expectAnswer(reply: Reply, model: string): { expiresIn: number; expiresAtMs: number } {
@@ -34,7 +34,7 @@ eachPlatform(() => {
     }
 
     it('POSTs /v1alpha/auth_tokens with x-goog-api-key: one use, both times on our clock, the model locked', async () => {
-      rig = await startPerRequestRig(gemini);
+      rig = await startProviderRig(gemini);
       const methods = recordMethods(rig.upstream);
       const now = rig.clock.now();
       const { expiresIn, expiresAtMs } = expectAnswer(await rig.ask(method, 'alice'), `models/${MODEL}`);
@@ -57,13 +57,13 @@ eachPlatform(() => {
     });
 
     it('keeps a GEMINI_LIVE_MODEL that is already a resource name', async () => {
-      rig = await startPerRequestRig(gemini, { GEMINI_LIVE_MODEL: `models/${MODEL}` });
+      rig = await startProviderRig(gemini, { GEMINI_LIVE_MODEL: `models/${MODEL}` });
       expectAnswer(await rig.ask(method, 'alice'), `models/${MODEL}`);
       expect(JSON.parse(rig.upstream.calls[0].body).bidiGenerateContentSetup).toEqual({ model: `models/${MODEL}` });
     });
 
     it("maps Google's answer to a wrong key (400 API_KEY_INVALID) to 502 upstream_rejected", async () => {
-      rig = await startPerRequestRig({ ...gemini, startUpstream: (_key, clock) => startGeminiSimulator({ apiKey: 'another-key', clock }) });
+      rig = await startProviderRig({ ...gemini, startUpstream: (_key, clock) => startGeminiSimulator({ apiKey: 'another-key', clock }) });
       const reply = await rig.ask(method, 'alice');
       expectProblem(reply, 502);
       expect(reply.body.error).toBe('upstream_rejected');
@@ -71,7 +71,7 @@ eachPlatform(() => {
     });
 
     it('ignores what a browser sends about the token: model, uses, lifetimes, setup', async () => {
-      rig = await startPerRequestRig(gemini);
+      rig = await startProviderRig(gemini);
       await rig.ask(method, 'alice');
       const asked = await rig.ask(method, 'alice', {
         model: 'gemini-2.5-pro',

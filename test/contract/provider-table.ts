@@ -1,13 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { FakeClock, type UpstreamSimulator } from 'nestjs-token-broker/testing';
+import { FakeClock, type SimulatorMode, type UpstreamSimulator } from 'nestjs-token-broker/testing';
 import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
 import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
 
-/** One per-request provider of the example app, as the shared specs below see it. */
-export interface PerRequestProvider {
+/** One catalogue provider of the example app, as the shared tables below see it. */
+export interface CatalogueProvider {
   /** The route, e.g. `/api/deepgram/token`. */
   route: string;
-  /** Starts the vendor stand-in for `apiKey`, on the app's clock. */
+  /** Its stand-in's stray answers (`denied`, say) beyond the common faults, with their statuses. */
+  extraFaults?: readonly (readonly [SimulatorMode, number, string])[];
+  /** What every call sends besides the user (ElevenLabs: its `agent_id`). */
+  params?: Record<string, string>;
+  /** False for a public route (Miso's): no 401 to check. Default true. */
+  signedIn?: boolean;
+  /** Starts the vendor stand-in for `apiKey` (its secret), on the app's clock. */
   startUpstream(apiKey: string, clock: FakeClock): Promise<UpstreamSimulator>;
   /** The variables that turn the provider on against the stand-in at `url`. */
   env(apiKey: string, url: string): Record<string, string>;
@@ -15,8 +21,8 @@ export interface PerRequestProvider {
   tokenOf(body: any): string;
 }
 
-/** The example app with one per-request provider on, against its stand-in. */
-export interface PerRequestRig {
+/** The example app with one catalogue provider on, against its stand-in. */
+export interface ProviderRig {
   upstream: UpstreamSimulator;
   running: RunningApp;
   clock: FakeClock;
@@ -28,7 +34,7 @@ export interface PerRequestRig {
 }
 
 /** Boots the app with only `provider` on (rate limit off unless `env` says otherwise). */
-export async function startPerRequestRig(provider: PerRequestProvider, env: Record<string, string> = {}): Promise<PerRequestRig> {
+export async function startProviderRig(provider: CatalogueProvider, env: Record<string, string> = {}): Promise<ProviderRig> {
   const clock = new FakeClock();
   const apiKey = `key-${randomBytes(16).toString('hex')}`;
   const jwtSecret = randomBytes(32).toString('hex');
@@ -37,14 +43,14 @@ export async function startPerRequestRig(provider: PerRequestProvider, env: Reco
     { NODE_ENV: 'test', AUTH_JWT_SECRET: jwtSecret, TOKEN_RATE_LIMIT: '0', ...provider.env(apiKey, upstream.url), ...env },
     { clock },
   );
-  const rig: PerRequestRig = {
+  const rig: ProviderRig = {
     upstream,
     running,
     clock,
     apiKey,
     jwtSecret,
     // The app of the moment: a spec may replace it.
-    ask: (method, user, params) =>
+    ask: (method, user, params = provider.params) =>
       send(rig.running.url, provider.route, method, { params, headers: user === undefined ? {} : { authorization: bearer(jwtSecret, user) } }),
     close: async () => {
       await rig.running.close();
@@ -61,11 +67,11 @@ export async function startPerRequestRig(provider: PerRequestProvider, env: Reco
  * shared, even between concurrent callers), a budget of 10 a minute per user,
  * and no key or token in any log line. Call inside `eachPlatform`.
  */
-export function describePerRequestRoute(provider: PerRequestProvider): void {
+export function describePerRequestRoute(provider: CatalogueProvider): void {
   describe.each(METHODS)(`%s ${provider.route}`, (method: Method) => {
-    let rig: PerRequestRig;
+    let rig: ProviderRig;
     const start = async (env: Record<string, string> = {}) => {
-      rig = await startPerRequestRig(provider, env);
+      rig = await startProviderRig(provider, env);
       return rig;
     };
     afterEach(() => rig?.close());
@@ -171,6 +177,75 @@ export function describePerRequestRoute(provider: PerRequestProvider): void {
       expect(JSON.stringify(rig.upstream.calls.map((call) => call.headers))).toContain(rig.apiKey);
       expectNoSecrets([...answers, ...logs], [rig.apiKey, rig.upstream.errorBody]);
       expectNoSecrets(logs, tokens);
+    });
+  });
+}
+
+/**
+ * What every application-wide route promises (Miso, Azure Speech, OAuth2):
+ * one grant shared by every caller (one upstream call for 20 concurrent
+ * callers), signed-in only unless public, upstream failures mapped to the
+ * contract's statuses with no upstream body, 404 while not configured, and no
+ * secret or token in any log line. Call inside `eachPlatform`.
+ */
+export function describeSharedRoute(provider: CatalogueProvider): void {
+  const user = provider.signedIn === false ? undefined : 'alice';
+  describe.each(METHODS)(`%s ${provider.route}`, (method: Method) => {
+    let rig: ProviderRig;
+    const replies: Reply[] = [];
+    /** Calls as `user`, or anonymously. */
+    const ask = async (as: 'user' | 'anonymous' = 'user') => {
+      const reply = await rig.ask(method, as === 'user' ? user : undefined);
+      replies.push(reply);
+      return reply;
+    };
+    afterEach(async () => {
+      await rig?.close();
+      const answers = replies.splice(0).flatMap((reply) => [reply.text, headerText(reply)]);
+      expectNoSecrets([...answers, ...rig.running.logger.lines], [rig.apiKey, rig.upstream.errorBody]);
+    });
+
+    if (user !== undefined) {
+      it('refuses a caller who is not signed in with 401, and makes no upstream call', async () => {
+        rig = await startProviderRig(provider);
+        expectProblem(await ask('anonymous'), 401);
+        expect(rig.upstream.count).toBe(0);
+      });
+    }
+
+    it('shares one grant across the application: 20 concurrent callers, one upstream call, one token', async () => {
+      rig = await startProviderRig(provider);
+      rig.upstream.delayMs = 100;
+      const answers = await Promise.all(Array.from({ length: 20 }, (_, n) => rig.ask(method, user && `user-${n % 5}`)));
+      expect(answers.map((reply) => reply.status)).toEqual(Array(20).fill(200));
+      for (const reply of answers) expectNoStore(reply);
+      expect(new Set(answers.map((reply) => provider.tokenOf(reply.body))).size).toBe(1);
+      expect(provider.tokenOf((await ask()).body)).toBe(provider.tokenOf(answers[0].body));
+      expect(rig.upstream.count).toBe(1);
+      expectNoSecrets(rig.running.logger.lines, [provider.tokenOf(answers[0].body)]);
+    });
+
+    it.each<readonly [SimulatorMode, number, string]>([
+      ['reject', 502, 'upstream_rejected'],
+      ['fail', 502, 'upstream_failed'],
+      ['garbage', 502, 'upstream_invalid'],
+      ['html', 502, 'upstream_invalid'],
+      ['hang', 504, 'upstream_timeout'],
+      ...(provider.extraFaults ?? []),
+    ])('when the upstream answers %s: %i %s, its body passed on nowhere', async (mode, status, error) => {
+      rig = await startProviderRig(provider, { TOKEN_UPSTREAM_TIMEOUT_MS: '300' });
+      rig.upstream.mode = mode;
+      const reply = await ask();
+      expectProblem(reply, status);
+      expect(reply.body.error).toBe(error);
+    });
+
+    it('is 404 while it is not configured', async () => {
+      rig = await startProviderRig(provider);
+      await rig.running.close();
+      rig.running = await bootApp({ NODE_ENV: 'test', AUTH_JWT_SECRET: rig.jwtSecret });
+      expectProblem(await ask(), 404);
+      expect(rig.upstream.count).toBe(0);
     });
   });
 }
