@@ -33,6 +33,24 @@ export interface ProviderRig {
   close(): Promise<void>;
 }
 
+/**
+ * A catalogue answer: 200, no-store, exactly `fields` plus `expiresIn` (whole
+ * seconds) and `expiresAt` (ISO 8601), the one being the whole seconds left
+ * before the other on `clock`.
+ */
+export function expectCatalogueAnswer(reply: Reply, clock: FakeClock, fields: Record<string, unknown>): { expiresIn: number; expiresAtMs: number } {
+  expect(reply.status).toBe(200);
+  expectNoStore(reply);
+  expect(reply.body).toEqual({ ...fields, expiresIn: expect.any(Number), expiresAt: expect.any(String) });
+  const { expiresIn, expiresAt } = reply.body;
+  expect(Number.isInteger(expiresIn)).toBe(true);
+  expect(new Date(expiresAt).toISOString()).toBe(expiresAt);
+  const expiresAtMs = Date.parse(expiresAt);
+  expect(expiresAtMs - clock.now() - expiresIn * 1000).toBeGreaterThanOrEqual(0);
+  expect(expiresAtMs - clock.now() - expiresIn * 1000).toBeLessThan(1000);
+  return { expiresIn, expiresAtMs };
+}
+
 /** Boots the app with only `provider` on (rate limit off unless `env` says otherwise). */
 export async function startProviderRig(provider: CatalogueProvider, env: Record<string, string> = {}): Promise<ProviderRig> {
   const clock = new FakeClock();

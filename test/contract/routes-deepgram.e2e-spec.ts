@@ -1,7 +1,7 @@
 import { startDeepgramSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, METHODS, recordMethods, type Method, type Reply } from './http';
-import { describePerRequestRoute, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
+import { METHODS, recordMethods, type Method, type Reply } from './http';
+import { describePerRequestRoute, expectCatalogueAnswer, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
 
 const ROUTE = '/api/deepgram/token';
 
@@ -19,17 +19,7 @@ eachPlatform(() => {
     let rig: ProviderRig;
     afterEach(() => rig?.close());
 
-    function expectAnswer(reply: Reply): number {
-      expect(reply.status).toBe(200);
-      expectNoStore(reply);
-      expect(reply.body).toEqual({ token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), expiresIn: expect.any(Number), expiresAt: expect.any(String) });
-      const { expiresIn, expiresAt } = reply.body;
-      expect(Number.isInteger(expiresIn)).toBe(true);
-      expect(new Date(expiresAt).toISOString()).toBe(expiresAt);
-      expect(Date.parse(expiresAt) - rig.clock.now() - expiresIn * 1000).toBeGreaterThanOrEqual(0);
-      expect(Date.parse(expiresAt) - rig.clock.now() - expiresIn * 1000).toBeLessThan(1000);
-      return expiresIn;
-    }
+    const expectAnswer = (reply: Reply) => expectCatalogueAnswer(reply, rig.clock, { token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) }).expiresIn;
 
     it('POSTs /v1/auth/grant with "Authorization: Token <key>" and ttl_seconds 300, and answers the JWT', async () => {
       rig = await startProviderRig(deepgram);

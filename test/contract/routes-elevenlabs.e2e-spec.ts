@@ -129,10 +129,7 @@ eachPlatform(() => {
     });
 
     describe('upstream faults', () => {
-      let upstream: ElevenLabsSimulator;
-      beforeEach(async () => {
-        upstream = await boot();
-      });
+      beforeEach(() => boot());
 
       /** Restarts the app against `other`, another upstream (the test closes it), with `env` on top. */
       async function rebootAgainst(other: UpstreamSimulator, env: Record<string, string> = {}): Promise<void> {

@@ -1,7 +1,7 @@
 import { startGeminiSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, expectProblem, METHODS, recordMethods, type Method, type Reply } from './http';
-import { describePerRequestRoute, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
+import { expectProblem, METHODS, recordMethods, type Method, type Reply } from './http';
+import { describePerRequestRoute, expectCatalogueAnswer, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
 
 const ROUTE = '/api/gemini/live-token';
 const MODEL = 'gemini-live-2.5-flash-preview';
@@ -20,18 +20,8 @@ eachPlatform(() => {
     let rig: ProviderRig;
     afterEach(() => rig?.close());
 
-    function expectAnswer(reply: Reply, model: string): { expiresIn: number; expiresAtMs: number } {
-      expect(reply.status).toBe(200);
-      expectNoStore(reply);
-      expect(reply.body).toEqual({ token: expect.stringMatching(/^auth_tokens\/[0-9a-f]{48}$/), expiresIn: expect.any(Number), expiresAt: expect.any(String), model });
-      const { expiresIn, expiresAt } = reply.body;
-      expect(Number.isInteger(expiresIn)).toBe(true);
-      expect(new Date(expiresAt).toISOString()).toBe(expiresAt);
-      const expiresAtMs = Date.parse(expiresAt);
-      expect(expiresAtMs - rig.clock.now() - expiresIn * 1000).toBeGreaterThanOrEqual(0);
-      expect(expiresAtMs - rig.clock.now() - expiresIn * 1000).toBeLessThan(1000);
-      return { expiresIn, expiresAtMs };
-    }
+    const expectAnswer = (reply: Reply, model: string) =>
+      expectCatalogueAnswer(reply, rig.clock, { token: expect.stringMatching(/^auth_tokens\/[0-9a-f]{48}$/), model });
 
     it('POSTs /v1alpha/auth_tokens with x-goog-api-key: one use, both times on our clock, the model locked', async () => {
       rig = await startProviderRig(gemini);

@@ -1,7 +1,7 @@
 import { startOpenAISimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, METHODS, recordMethods, type Method, type Reply } from './http';
-import { describePerRequestRoute, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
+import { METHODS, recordMethods, type Method, type Reply } from './http';
+import { describePerRequestRoute, expectCatalogueAnswer, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
 
 const ROUTE = '/api/openai/realtime-token';
 
@@ -20,19 +20,7 @@ eachPlatform(() => {
     afterEach(() => rig?.close());
 
     /** The answer's fields, and its expiry against the app's clock. */
-    function expectAnswer(reply: Reply, model: string): { expiresIn: number; expiresAtMs: number } {
-      expect(reply.status).toBe(200);
-      expectNoStore(reply);
-      expect(reply.body).toEqual({ token: expect.stringMatching(/^ek_[0-9a-f]{32}$/), expiresIn: expect.any(Number), expiresAt: expect.any(String), model });
-      const { expiresIn, expiresAt } = reply.body;
-      expect(Number.isInteger(expiresIn)).toBe(true);
-      expect(new Date(expiresAt).toISOString()).toBe(expiresAt);
-      const expiresAtMs = Date.parse(expiresAt);
-      // expiresIn is the whole seconds left before expiresAt.
-      expect(expiresAtMs - rig.clock.now() - expiresIn * 1000).toBeGreaterThanOrEqual(0);
-      expect(expiresAtMs - rig.clock.now() - expiresIn * 1000).toBeLessThan(1000);
-      return { expiresIn, expiresAtMs };
-    }
+    const expectAnswer = (reply: Reply, model: string) => expectCatalogueAnswer(reply, rig.clock, { token: expect.stringMatching(/^ek_[0-9a-f]{32}$/), model });
 
     it('POSTs /v1/realtime/client_secrets with the key as Bearer and the configured session, and answers the secret', async () => {
       rig = await startProviderRig(openai);
