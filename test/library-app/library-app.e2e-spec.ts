@@ -1,65 +1,29 @@
-import { RegisterTokenProvider, TokenModule, type IssuedToken, type ProviderUpstream, type TokenProvider } from 'nestjs-token-broker';
-import { Inject, Injectable, Module, type INestApplication } from '@nestjs/common';
-import { UpstreamSimulator, type SimulatorMode } from 'nestjs-token-broker/testing';
-import { CaptureLogger } from '../support/capture-logger';
-import { FakeClock } from 'nestjs-token-broker/testing';
-import { expectNoStore, expectProblem, METHODS, recordMethods, send, type Method } from './http';
-import { createOnPlatform, eachPlatform } from '../support/platforms';
+import type { INestApplication } from '@nestjs/common';
+import { FakeClock, startDeepgramSimulator, UpstreamSimulator, type SimulatorMode } from 'nestjs-token-broker/testing';
+import { expectNoStore, expectProblem, recordMethods, send, METHODS, type Method } from '../contract/http';
+import { eachPlatform } from '../support/platforms';
+import { bootLibraryApp } from './app.module';
 
 const ROUTE = '/api/weather-token';
-const WEATHER_URL = Symbol('WEATHER_URL');
-
-/** A provider the library has never heard of, written as a user would. */
-@RegisterTokenProvider()
-@Injectable()
-class WeatherTokenProvider implements TokenProvider {
-  readonly name = 'weather';
-  readonly scope = 'application';
-
-  constructor(@Inject(WEATHER_URL) private readonly baseUrl: string) {}
-
-  async fetchGrant(upstream: ProviderUpstream) {
-    const body = (await upstream.postJson(`${this.baseUrl}/oauth/token`, { grant_type: 'client_credentials' })) as {
-      access_token?: unknown;
-      expires_in?: unknown;
-    };
-    if (typeof body?.access_token !== 'string' || typeof body.expires_in !== 'number') throw upstream.invalid();
-    return { accessToken: body.access_token, expiresIn: body.expires_in };
-  }
-
-  render(issued: IssuedToken) {
-    return { token: issued.grant.accessToken, expiresIn: issued.expiresIn };
-  }
-}
 
 eachPlatform(() => {
-  describe.each(METHODS)('%s a custom provider registered through DI', (method: Method) => {
+  describe.each(METHODS)('%s the library-level app: its own provider and a built-in one, registered alike', (method: Method) => {
     let weather: UpstreamSimulator;
+    let deepgram: UpstreamSimulator;
     let app: INestApplication;
     let url: string;
     let clock: FakeClock;
 
     beforeEach(async () => {
       clock = new FakeClock();
+      deepgram = await startDeepgramSimulator({ apiKey: 'dg-key', clock });
       weather = await new UpstreamSimulator((_call, n) => ({ status: 200, body: { access_token: `wx-${n}`, expires_in: 600 } })).start();
-      @Module({
-        imports: [
-          TokenModule.forRoot({
-            clock,
-            rateLimit: { perMinute: 0 },
-            routes: [{ path: ROUTE, provider: 'weather', access: 'public' }],
-          }),
-        ],
-        providers: [WeatherTokenProvider, { provide: WEATHER_URL, useValue: weather.url }],
-      })
-      class WeatherAppModule {}
-      app = await createOnPlatform(WeatherAppModule, new CaptureLogger());
-      await app.listen(0, '127.0.0.1');
-      url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+      ({ app, url } = await bootLibraryApp({ clock, weatherUrl: weather.url, deepgramUrl: deepgram.url }));
     });
     afterEach(async () => {
       await app?.close();
       await weather?.close();
+      await deepgram?.close();
     });
 
     it('serves its route through the upstream client', async () => {
@@ -94,5 +58,25 @@ eachPlatform(() => {
       clock.advance(2_000);
       expect((await send(url, ROUTE, method)).status).toBe(200);
     });
+
+    it('serves a built-in provider registered with register(options), the same way as its own', async () => {
+      const reply = await send(url, '/api/deepgram-token', method);
+      expect(reply.status).toBe(200);
+      expect(reply.body).toEqual({ token: expect.any(String), expiresIn: expect.any(Number), expiresAt: expect.any(String) });
+      expect(deepgram.calls[0].headers.authorization).toBe('Token dg-key');
+    });
+
+    it("serves the app's own route through TokenService, sharing the route's grant", async () => {
+      const own = await send(url, '/forecast/token', 'GET');
+      const route = await send(url, ROUTE, method);
+      expect(own.body).toEqual({ forecastToken: route.body.token });
+      expect(weather.count).toBe(1);
+    });
+  });
+
+  it('refuses to start when a route names a provider nobody registered', async () => {
+    const clock = new FakeClock();
+    const routes = [{ path: '/api/x', provider: 'nobody', access: 'public' as const }];
+    await expect(bootLibraryApp({ clock, weatherUrl: 'http://127.0.0.1:9', routes })).rejects.toThrow(/names unknown provider "nobody"/);
   });
 });
