@@ -1,16 +1,8 @@
 import { UpstreamError } from '../errors/upstream-error';
+import { upstreamFailureOf } from '../testing/upstream-failure';
 import { parseAssemblyAIReply } from './assemblyai-reply';
 
-function failureOf(body: unknown): string | undefined {
-  try {
-    parseAssemblyAIReply(body, 60);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UpstreamError);
-    expect((error as UpstreamError).provider).toBe('assemblyai');
-    return (error as UpstreamError).failure;
-  }
-  return undefined;
-}
+const failureOf = (body: unknown) => upstreamFailureOf(() => parseAssemblyAIReply(body, 60));
 
 describe('parseAssemblyAIReply', () => {
   it('reads the documented reply: token and a relative expires_in_seconds', () => {

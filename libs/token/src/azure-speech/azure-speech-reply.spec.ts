@@ -1,4 +1,5 @@
 import { UpstreamError } from '../errors/upstream-error';
+import { upstreamFailureOf } from '../testing/upstream-failure';
 import { AZURE_SPEECH_TOKEN_LIFETIME, parseAzureSpeechReply } from './azure-speech-reply';
 
 /** A JWT-shaped token like the ones `issueToken` answers. */
@@ -7,15 +8,7 @@ function jwt(claims: Record<string, unknown>): string {
   return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.c2lnbmF0dXJl`;
 }
 
-function failureOf(body: unknown): string | undefined {
-  try {
-    parseAzureSpeechReply(body);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UpstreamError);
-    return (error as UpstreamError).failure;
-  }
-  return undefined;
-}
+const failureOf = (body: unknown) => upstreamFailureOf(() => parseAzureSpeechReply(body));
 
 describe('parseAzureSpeechReply', () => {
   it('reads the plain-text JWT and serves it for the 9 minutes Microsoft advises', () => {

@@ -1,17 +1,9 @@
-import { UpstreamError } from '../errors/upstream-error';
+import { upstreamFailureOf, upstreamProblemOf } from '../testing/upstream-failure';
 import { parseDeepgramReply } from './deepgram-reply';
 
 const JWT = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0In0.c2ln';
 
-function failureOf(body: unknown): string | undefined {
-  try {
-    parseDeepgramReply(body, 300);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UpstreamError);
-    return (error as UpstreamError).failure;
-  }
-  return undefined;
-}
+const failureOf = (body: unknown) => upstreamFailureOf(() => parseDeepgramReply(body, 300));
 
 describe('parseDeepgramReply', () => {
   it('reads the documented reply: access_token and the relative expires_in', () => {
@@ -44,12 +36,7 @@ describe('parseDeepgramReply', () => {
   });
 
   it('maps an invalid answer to 502 upstream_invalid', () => {
-    try {
-      parseDeepgramReply({}, 300);
-      throw new Error('did not throw');
-    } catch (error) {
-      expect((error as UpstreamError).toProblem().getStatus()).toBe(502);
-      expect((error as UpstreamError).toProblem().toBody().error).toBe('upstream_invalid');
-    }
+    const problem = upstreamProblemOf(() => parseDeepgramReply({}, 300));
+    expect([problem.status, problem.error]).toEqual([502, 'upstream_invalid']);
   });
 });

@@ -1,18 +1,10 @@
 import { UpstreamError } from '../errors/upstream-error';
+import { upstreamFailureOf } from '../testing/upstream-failure';
 import { ELEVENLABS_SIGNED_URL_WINDOW, parseElevenLabsReply } from './elevenlabs-reply';
 
 const SIGNED = 'wss://api.elevenlabs.io/v1/convai/conversation?agent_id=agent_1&conversation_signature=sig-abc';
 
-function failureOf(body: unknown): string | undefined {
-  try {
-    parseElevenLabsReply(body);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UpstreamError);
-    expect((error as UpstreamError).provider).toBe('elevenlabs');
-    return (error as UpstreamError).failure;
-  }
-  return undefined;
-}
+const failureOf = (body: unknown) => upstreamFailureOf(() => parseElevenLabsReply(body));
 
 describe('parseElevenLabsReply', () => {
   it('reads the documented reply: the signed URL is the token', () => {

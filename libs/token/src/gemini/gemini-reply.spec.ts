@@ -1,15 +1,7 @@
-import { UpstreamError } from '../errors/upstream-error';
+import { upstreamFailureOf, upstreamProblemOf } from '../testing/upstream-failure';
 import { parseGeminiReply } from './gemini-reply';
 
-function failureOf(body: unknown): string | undefined {
-  try {
-    parseGeminiReply(body, 60);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UpstreamError);
-    return (error as UpstreamError).failure;
-  }
-  return undefined;
-}
+const failureOf = (body: unknown) => upstreamFailureOf(() => parseGeminiReply(body, 60));
 
 describe('parseGeminiReply', () => {
   it('reads the documented reply: the token is its name', () => {
@@ -36,12 +28,7 @@ describe('parseGeminiReply', () => {
   });
 
   it('maps an invalid answer to 502 upstream_invalid', () => {
-    try {
-      parseGeminiReply({}, 60);
-      throw new Error('did not throw');
-    } catch (error) {
-      expect((error as UpstreamError).toProblem().getStatus()).toBe(502);
-      expect((error as UpstreamError).toProblem().toBody().error).toBe('upstream_invalid');
-    }
+    const problem = upstreamProblemOf(() => parseGeminiReply({}, 60));
+    expect([problem.status, problem.error]).toEqual([502, 'upstream_invalid']);
   });
 });

@@ -1,23 +1,13 @@
 import { UpstreamError } from '../errors/upstream-error';
+import { upstreamFailureOf } from '../testing/upstream-failure';
+import { fakeJwt } from '../testing/upstream-simulator';
 import { OAUTH2_DEFAULT_EXPIRES_IN, parseOAuth2Reply } from './oauth2-reply';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
-/** An unsigned JWT with the given claims (the parser never verifies it). */
-function jwt(claims: Record<string, unknown>): string {
-  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.sig`;
-}
+const jwt = fakeJwt;
 
-function failureOf(body: unknown): string | undefined {
-  try {
-    parseOAuth2Reply(body, NOW);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UpstreamError);
-    return (error as UpstreamError).failure;
-  }
-  return undefined;
-}
+const failureOf = (body: unknown) => upstreamFailureOf(() => parseOAuth2Reply(body, NOW));
 
 describe('parseOAuth2Reply', () => {
   it('reads the RFC 6749 §5.1 reply: token, type and relative lifetime', () => {

@@ -1,19 +1,11 @@
-import { UpstreamError } from '../errors/upstream-error';
+import { upstreamFailureOf, upstreamProblemOf } from '../testing/upstream-failure';
 import { parseOpenAIReply } from './openai-reply';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const NOW_S = NOW / 1000;
 const SESSION = { type: 'realtime', object: 'realtime.session', model: 'gpt-realtime' };
 
-function failureOf(body: unknown): string | undefined {
-  try {
-    parseOpenAIReply(body, NOW, 600);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UpstreamError);
-    return (error as UpstreamError).failure;
-  }
-  return undefined;
-}
+const failureOf = (body: unknown) => upstreamFailureOf(() => parseOpenAIReply(body, NOW, 600));
 
 describe('parseOpenAIReply', () => {
   it('reads the documented reply: value, and expires_at as seconds left on our clock', () => {
@@ -51,14 +43,8 @@ describe('parseOpenAIReply', () => {
   });
 
   it('maps an invalid answer to 502 upstream_invalid without quoting the body', () => {
-    try {
-      parseOpenAIReply({ error: 'body-text-distinctive-456' }, NOW, 600);
-      throw new Error('did not throw');
-    } catch (error) {
-      const problem = (error as UpstreamError).toProblem();
-      expect(problem.getStatus()).toBe(502);
-      expect(problem.toBody().error).toBe('upstream_invalid');
-      expect(JSON.stringify(problem.toBody()) + (error as Error).message).not.toContain('distinctive-456');
-    }
+    const problem = upstreamProblemOf(() => parseOpenAIReply({ error: 'body-text-distinctive-456' }, NOW, 600));
+    expect([problem.status, problem.error]).toEqual([502, 'upstream_invalid']);
+    expect(problem.text).not.toContain('distinctive-456');
   });
 });

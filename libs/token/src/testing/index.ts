@@ -11,6 +11,7 @@
  */
 export * from './fake-clock';
 export * from './recording-store';
+export * from './upstream-failure';
 export * from './upstream-simulator';
 export * from './miso-simulator';
 export * from './sentifyd-simulator';
