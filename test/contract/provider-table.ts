@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { FakeClock, type SimulatorMode, type UpstreamSimulator } from 'nestjs-token-broker/testing';
+import type { AppOverrides } from '../../src/config/token-providers';
 import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
 import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
 
@@ -52,14 +53,18 @@ export function expectCatalogueAnswer(reply: Reply, clock: FakeClock, fields: Re
 }
 
 /** Boots the app with only `provider` on (rate limit off unless `env` says otherwise). */
-export async function startProviderRig(provider: CatalogueProvider, env: Record<string, string> = {}): Promise<ProviderRig> {
+export async function startProviderRig(
+  provider: CatalogueProvider,
+  env: Record<string, string> = {},
+  overrides: (apiKey: string, upstreamUrl: string) => AppOverrides = () => ({}),
+): Promise<ProviderRig> {
   const clock = new FakeClock();
   const apiKey = `key-${randomBytes(16).toString('hex')}`;
   const jwtSecret = randomBytes(32).toString('hex');
   const upstream = await provider.startUpstream(apiKey, clock);
   const running = await bootApp(
     { NODE_ENV: 'test', AUTH_JWT_SECRET: jwtSecret, TOKEN_RATE_LIMIT: '0', ...provider.env(apiKey, upstream.url), ...env },
-    { clock },
+    { clock, ...overrides(apiKey, upstream.url) },
   );
   const rig: ProviderRig = {
     upstream,

@@ -1,71 +1,42 @@
 import { randomBytes } from 'node:crypto';
-import { FakeClock, startAssemblyAISimulator, type AssemblyAISimulatorOptions, type UpstreamSimulator } from 'nestjs-token-broker/testing';
-import type { AppOverrides } from '../../src/config/token-providers';
-import { EnvError, parseEnv } from '../../src/config/env.schema';
-import { bearer, bootApp, type RunningApp } from '../support/harness';
+import { startAssemblyAISimulator, type AssemblyAISimulatorOptions } from 'nestjs-token-broker/testing';
+import { parseEnv } from '../../src/config/env.schema';
+import { expectEnvRefused } from '../support/env-refusal';
+import { bootApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, METHODS, send, type Method, type Reply } from './http';
-import { describePerRequestRoute, type CatalogueProvider } from './provider-table';
+import { expectNoStore, METHODS, type Reply } from './http';
+import { describePerRequestRoute, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
 
 const ROUTE = '/api/assemblyai/token';
+
+/** The provider against a stand-in answering as `simulator` says. */
+const assemblyaiWith = (simulator: Partial<AssemblyAISimulatorOptions> = {}): CatalogueProvider => ({
+  route: ROUTE,
+  startUpstream: (apiKey) => startAssemblyAISimulator({ apiKey, ...simulator }),
+  env: (apiKey, url) => ({ ASSEMBLYAI_API_KEY: apiKey, ASSEMBLYAI_BASE_URL: url }),
+  tokenOf: (body) => body.token,
+});
 
 /**
  * `/api/assemblyai/token`: a one-time AssemblyAI streaming token per signed-in
  * request, from `GET {base}/v3/token` with the raw key in `Authorization`.
  */
-const assemblyai: CatalogueProvider = {
-  route: ROUTE,
-  startUpstream: (apiKey) => startAssemblyAISimulator({ apiKey }),
-  env: (apiKey, url) => ({ ASSEMBLYAI_API_KEY: apiKey, ASSEMBLYAI_BASE_URL: url }),
-  tokenOf: (body) => body.token,
-};
-
 eachPlatform(() => {
-  describePerRequestRoute(assemblyai);
+  describePerRequestRoute(assemblyaiWith());
 
   describe('AssemblyAI route', () => {
-    let upstream: UpstreamSimulator | undefined;
-    let running: RunningApp | undefined;
-    let clock: FakeClock;
-    let apiKey: string;
-    let jwtSecret: string;
-
-    /** The stand-in and the app on a fake clock; `overrides` may use the stand-in's URL. */
-    async function boot(
-      env: Record<string, string | undefined> = {},
-      simulator: Partial<AssemblyAISimulatorOptions> = {},
-      overrides: (upstreamUrl: string) => AppOverrides = () => ({}),
-    ): Promise<UpstreamSimulator> {
-      clock = new FakeClock();
-      apiKey = `aai-key-${randomBytes(12).toString('hex')}`;
-      jwtSecret = randomBytes(32).toString('hex');
-      upstream = await startAssemblyAISimulator({ apiKey, ...simulator });
-      const base = { NODE_ENV: 'test', AUTH_JWT_SECRET: jwtSecret, TOKEN_RATE_LIMIT: '0', ASSEMBLYAI_API_KEY: apiKey, ASSEMBLYAI_BASE_URL: upstream.url };
-      running = await bootApp({ ...base, ...env }, { clock, ...overrides(upstream.url) });
-      return upstream;
-    }
-    async function ask(method: Method, user: string | undefined, params: Record<string, string> = {}): Promise<Reply> {
-      const headers: Record<string, string> = user === undefined ? {} : { authorization: bearer(jwtSecret, user) };
-      const reply = await send(running!.url, ROUTE, method, { headers, params });
-      return reply;
-    }
+    let rig: ProviderRig;
     /** The answer's `expiresAt`, in ms from the fake clock's now. */
-    const msLeft = (reply: Reply) => Date.parse(reply.body.expiresAt) - clock.now();
-
-    afterEach(async () => {
-      await running?.close();
-      await upstream?.close();
-      running = upstream = undefined;
-    });
+    const msLeft = (reply: Reply) => Date.parse(reply.body.expiresAt) - rig.clock.now();
+    afterEach(() => rig?.close());
 
     describe.each(METHODS)('%s', (method) => {
-      let upstream: UpstreamSimulator;
       beforeEach(async () => {
-        upstream = await boot();
+        rig = await startProviderRig(assemblyaiWith());
       });
 
       it('answers { token, expiresIn, expiresAt } after one GET /v3/token with the raw key and our lifetime', async () => {
-        const reply = await ask(method, 'alice');
+        const reply = await rig.ask(method, 'alice');
         expect(reply.status).toBe(200);
         expectNoStore(reply);
         expect(Object.keys(reply.body).sort()).toEqual(['expiresAt', 'expiresIn', 'token']);
@@ -73,25 +44,25 @@ eachPlatform(() => {
         // The stand-in's token is a JWT-shaped string numbering its calls: this is the one it issued.
         expect(JSON.parse(Buffer.from(reply.body.token.split('.')[1], 'base64url').toString())).toMatchObject({ n: 1 });
 
-        expect(upstream.calls).toHaveLength(1);
-        const [call] = upstream.calls;
+        expect(rig.upstream.calls).toHaveLength(1);
+        const [call] = rig.upstream.calls;
         expect(call.method).toBe('GET');
         expect(call.path).toBe('/v3/token?expires_in_seconds=60');
-        expect(call.headers.authorization).toBe(apiKey);
+        expect(call.headers.authorization).toBe(rig.apiKey);
         expect(call.body).toBe('');
       });
 
       it('ignores lifetimes and anything else the browser sends: the upstream call is the configured one', async () => {
         const params = { expires_in_seconds: '600', max_session_duration_seconds: '10800', token: 'mine', audience: 'x' };
-        expect((await ask(method, 'alice', params)).status).toBe(200);
-        expect(upstream.calls.map((call) => call.path)).toEqual(['/v3/token?expires_in_seconds=60']);
+        expect((await rig.ask(method, 'alice', params)).status).toBe(200);
+        expect(rig.upstream.calls.map((call) => call.path)).toEqual(['/v3/token?expires_in_seconds=60']);
       });
     });
 
     describe('expiry', () => {
       it('expiresIn and expiresAt come from the stated expires_in_seconds, less the safety margin', async () => {
-        await boot({}, { expiresIn: 30 });
-        const reply = await ask('GET', 'alice');
+        rig = await startProviderRig(assemblyaiWith({ expiresIn: 30 }));
+        const reply = await rig.ask('GET', 'alice');
         // 30 s less a margin of 10 % (3 s) and up to 20 % jitter on it (3.6 s).
         expect(msLeft(reply)).toBeGreaterThanOrEqual(26_400);
         expect(msLeft(reply)).toBeLessThanOrEqual(27_000);
@@ -100,18 +71,20 @@ eachPlatform(() => {
       });
 
       it('uses the lifetime we asked for when the reply states none', async () => {
-        await boot({}, { expiresIn: null });
-        const reply = await ask('POST', 'alice');
+        rig = await startProviderRig(assemblyaiWith({ expiresIn: null }));
+        const reply = await rig.ask('POST', 'alice');
         expect(msLeft(reply)).toBeGreaterThanOrEqual(52_800);
         expect(msLeft(reply)).toBeLessThanOrEqual(54_000);
         expect(reply.body.expiresIn).toBe(Math.floor(msLeft(reply) / 1000));
       });
 
       it('sends the configured lifetimes: expiresInSeconds and maxSessionDurationSeconds', async () => {
-        const upstream = await boot({}, {}, (url) => ({ assemblyai: { apiKey, baseUrl: `${url}/`, expiresInSeconds: 300, maxSessionDurationSeconds: 600 } }));
-        const reply = await ask('GET', 'alice');
+        rig = await startProviderRig(assemblyaiWith(), {}, (apiKey, url) => ({
+          assemblyai: { apiKey, baseUrl: `${url}/`, expiresInSeconds: 300, maxSessionDurationSeconds: 600 },
+        }));
+        const reply = await rig.ask('GET', 'alice');
         expect(reply.status).toBe(200);
-        expect(upstream.calls.map((call) => call.path)).toEqual(['/v3/token?expires_in_seconds=300&max_session_duration_seconds=600']);
+        expect(rig.upstream.calls.map((call) => call.path)).toEqual(['/v3/token?expires_in_seconds=300&max_session_duration_seconds=600']);
         // 300 s less at most 30 s of margin (and its jitter).
         expect(msLeft(reply)).toBeGreaterThanOrEqual(264_000);
         expect(msLeft(reply)).toBeLessThanOrEqual(270_000);
@@ -143,15 +116,7 @@ describe('AssemblyAI variables', () => {
     ['a base URL that is not http(s)', 'ASSEMBLYAI_BASE_URL', { ...JWT, ASSEMBLYAI_API_KEY: 'aai-key-distinctive-1', ASSEMBLYAI_BASE_URL: 'ftp://aai.example' }],
     ['production with no provider at all', 'NODE_ENV', { NODE_ENV: 'production' }],
   ])('refuses %s, naming %s and no value', (_name, variable, raw) => {
-    let error: unknown;
-    try {
-      parseEnv(raw);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(EnvError);
-    expect((error as EnvError).variable).toBe(variable);
-    expect((error as EnvError).message).not.toContain('distinctive');
+    expectEnvRefused(raw, variable);
   });
 
   it('counts as a provider for production', () => {
