@@ -10,7 +10,8 @@ import type { TokenProvider, TokenRequest, UpstreamGrant } from './providers/tok
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { invalidRefreshToken, RefreshHandles } from './handles/refresh-handles';
 import { UpstreamError } from './errors/upstream-error';
-import { inCircuitScope } from './upstream/circuit-scope';
+import { ProviderUpstream } from './upstream/provider-upstream';
+import { UpstreamClient } from './upstream/upstream.client';
 
 /** A token answer: the body for the browser, and how the grant was found (for logs). */
 export interface TokenAnswer {
@@ -40,6 +41,7 @@ export class TokenService {
     private readonly cache: GrantCache,
     private readonly handles: RefreshHandles,
     @Inject(Clock) private readonly clock: Clock,
+    private readonly upstream: UpstreamClient,
   ) {}
 
   /**
@@ -127,18 +129,18 @@ export class TokenService {
     return (previous) => this.load(provider, request, previous?.refreshToken);
   }
 
-  /** Fetches or renews a grant, under the circuit of its provider and audience (one avatar's failures never refuse another). */
-  private load(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
-    return inCircuitScope(request.audience, () => this.loadOnce(provider, request, refreshToken));
-  }
-
-  private async loadOnce(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
-    if (!refreshToken || !provider.refreshGrant) return provider.fetchGrant(request);
+  /**
+   * Fetches or renews a grant through an upstream client bound to its provider
+   * and audience, so the call goes through their circuit (one avatar's failures never refuse another).
+   */
+  private async load(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
+    const upstream = new ProviderUpstream(this.upstream, provider.name, request.audience, this.clock);
+    if (!refreshToken || !provider.refreshGrant) return provider.fetchGrant(upstream, request);
     try {
-      return await provider.refreshGrant(refreshToken, request);
+      return await provider.refreshGrant(upstream, refreshToken, request);
     } catch (error) {
       // A refresh token the upstream no longer takes: log in again instead.
-      if (error instanceof UpstreamError && error.failure === 'rejected') return provider.fetchGrant(request);
+      if (error instanceof UpstreamError && error.failure === 'rejected') return provider.fetchGrant(upstream, request);
       throw error;
     }
   }

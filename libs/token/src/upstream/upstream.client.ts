@@ -6,7 +6,6 @@ import { firstValueFrom } from 'rxjs';
 import { TokenMetrics } from '../metrics/token-metrics';
 import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 import { CircuitBreaker } from './circuit-breaker';
-import { circuitAudience } from './circuit-scope';
 import { UpstreamError, type UpstreamFailure } from '../errors/upstream-error';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -33,8 +32,9 @@ export interface UpstreamRequest {
  * (`upstreamTimeoutMs`) that bounds the whole exchange, one jittered retry on
  * network errors and 5xx (never on 4xx) made only with the time the deadline
  * has left, a circuit per grant scope, and every failure turned into an
- * {@link UpstreamError} that holds no header, body or URL. Custom providers
- * should use it too.
+ * {@link UpstreamError} that holds no header, body or URL. Providers get it
+ * bound to their name and the grant's audience, as the `ProviderUpstream`
+ * passed to `fetchGrant`.
  *
  * @example
  * const body = await upstream.postJson('weather', `${base}/token`, { key: apiKey.reveal() });
@@ -56,23 +56,24 @@ export class UpstreamClient {
    * POSTs `body` as JSON (no body when undefined) and answers the parsed JSON of a 2xx reply.
    * @throws UpstreamError
    */
-  postJson(provider: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
-    return this.request(provider, { url, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  postJson(provider: string, url: string, body?: unknown, headers: Record<string, string> = {}, audience?: string): Promise<unknown> {
+    return this.request(provider, { url, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }, audience);
   }
 
   /**
    * One upstream exchange under the deadline, retry and circuit: `method`
    * (default POST) with a string `body` as given (set its content type in
    * `headers`), answering the parsed JSON of a 2xx reply, or its text with
-   * `reply: 'text'`.
+   * `reply: 'text'`. `audience` picks the circuit of the grant's scope
+   * (providers get it bound, through {@link ProviderUpstream}).
    *
    * @example
    * const form = new URLSearchParams({ grant_type: 'client_credentials' }).toString();
    * await upstream.request('oauth2', { url, body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
    * @throws UpstreamError
    */
-  async request(provider: string, call: UpstreamRequest): Promise<unknown> {
-    const circuit = this.circuit(provider, circuitAudience());
+  async request(provider: string, call: UpstreamRequest, audience?: string): Promise<unknown> {
+    const circuit = this.circuit(provider, audience);
     this.metrics?.watchCircuit(provider, circuit);
     if (!circuit.tryEnter()) throw new UpstreamError(provider, 'circuit_open');
     try {
