@@ -31,7 +31,7 @@ export async function node24(): Promise<{ bin: string; version: string; download
   if (cached?.startsWith('v24.')) return { bin, version: cached, downloadMs: 0 };
   const started = Date.now();
   mkdirSync(CACHE, { recursive: true });
-  await run('npm', ['install', `${pkg}@24`, '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: CACHE, env: cleanEnv(), timeout: 300_000 });
+  await run('npm', ['install', `${pkg}@24`, '--prefix', CACHE, '--prefer-offline', '--no-save', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: CACHE, env: cleanEnv(), timeout: 300_000 });
   const version = versionOf(bin);
   if (!version?.startsWith('v24.')) throw new Error(`${pkg}@24 did not give a working Node 24 at ${bin}`);
   return { bin, version, downloadMs: Date.now() - started };
