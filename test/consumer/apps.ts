@@ -59,6 +59,12 @@ export default defineConfig({
 });
 `;
 
+/**
+ * The browser client's types, from an ESM app. The browser entry is an ES module, so a CommonJS
+ * file reaches its types only with `import type ... with { 'resolution-mode': 'import' }` (TS1541).
+ */
+const BROWSER_ENTRY = "import type { TokenClient } from 'nestjs-token-broker/browser';\n\nexport type BrowserEntry = TokenClient;\n";
+
 /** Type checks of the whole app under another resolution, with the build's other settings. */
 const check = (project: string, module: string, moduleResolution: string) => ['-p', project, '--noEmit', '--incremental', 'false', '--module', module, '--moduleResolution', moduleResolution];
 
@@ -98,7 +104,7 @@ function nest12(typescript: 6 | 7, vitest: boolean): ConsumerVariant {
       },
       devDependencies,
     },
-    files: { 'tsconfig.json': json(nest12Tsconfig(vitest)), 'tsconfig.build.json': json(NEST12_BUILD), ...(vitest ? { 'vitest.config.ts': VITEST_CONFIG } : {}) },
+    files: { 'tsconfig.json': json(nest12Tsconfig(vitest)), 'tsconfig.build.json': json(NEST12_BUILD), 'src/browser-entry.ts': BROWSER_ENTRY, ...(vitest ? { 'vitest.config.ts': VITEST_CONFIG } : {}) },
     build: 'tsconfig.build.json',
     typeChecks: [['-p', 'tsconfig.json', '--noEmit'], check('tsconfig.build.json', 'preserve', 'bundler')],
     majors: { '@nestjs/core': 12, '@nestjs/axios': 12, '@nestjs/terminus': 12, ioredis: 6, typescript },

@@ -38,7 +38,8 @@ console.log(JSON.stringify({
  */
 describe('the package in fresh apps (NestJS 11 and 12, CommonJS and ESM, TypeScript 5.9, 6 and 7)', () => {
   const quickStart = readmeFiles(LIBRARY_README);
-  const sources = new Map([...quickStart, ['src/integrations.ts', readFileSync(join(__dirname, 'integrations.app.ts'), 'utf8')]]);
+  const ours = (file: string) => readFileSync(join(__dirname, file), 'utf8');
+  const sources = new Map([...quickStart, ['src/integrations.ts', ours('integrations.app.ts')], ['src/entries.ts', ours('entries.app.ts')]]);
   const built = new Map<string, ScratchApp | Error>();
   let packDir: string;
   let packed: Packed;
