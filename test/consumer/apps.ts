@@ -14,7 +14,7 @@ export interface ConsumerVariant {
   files: Record<string, string>;
   /** The project `tsc -p` compiles into dist/ (what `nest build` compiles). */
   build: string;
-  /** More `tsc` runs (`--noEmit`): the specs, and other module resolutions the package's types must satisfy. */
+  /** More `tsc` runs (no emit): the entries (and the spec) under nodenext and other module resolutions. */
   typeChecks: string[][];
   /** The majors npm must have installed, so a resolution gone astray cannot pass unseen. */
   majors: Record<string, number>;
@@ -65,8 +65,14 @@ export default defineConfig({
  */
 const BROWSER_ENTRY = "import type { TokenClient } from 'nestjs-token-broker/browser';\n\nexport type BrowserEntry = TokenClient;\n";
 
-/** Type checks of the whole app under another resolution, with the build's other settings. */
-const check = (project: string, module: string, moduleResolution: string) => ['-p', project, '--noEmit', '--incremental', 'false', '--module', module, '--moduleResolution', moduleResolution];
+/**
+ * The project of the type checks: the app's settings, only the files that import the package's
+ * entries (src/entries.ts from entries.app.ts, the browser entry, the spec), not the whole app.
+ */
+const entriesProject = (files: string[]) => json({ extends: './tsconfig.json', compilerOptions: { noEmit: true, incremental: false }, include: [], files });
+const ENTRIES = 'tsconfig.entries.json';
+/** A type check under another module resolution, with the app's other settings. */
+const check = (module: string, moduleResolution: string) => ['-p', ENTRIES, '--module', module, '--moduleResolution', moduleResolution];
 
 /** (a) An existing NestJS 11 app: CommonJS, TypeScript 5.9, the machine's Node 20, the workspace's pinned versions. */
 export const NEST11_CJS: ConsumerVariant = {
@@ -80,9 +86,9 @@ export const NEST11_CJS: ConsumerVariant = {
     ),
     devDependencies: { '@types/node': installed('@types/node'), typescript: installed('typescript') },
   },
-  files: { 'tsconfig.json': json(NEST11_TSCONFIG) },
+  files: { 'tsconfig.json': json(NEST11_TSCONFIG), [ENTRIES]: entriesProject(['src/entries.ts']) },
   build: 'tsconfig.json',
-  typeChecks: [check('tsconfig.json', 'node16', 'node16'), check('tsconfig.json', 'preserve', 'bundler'), [...check('tsconfig.json', 'commonjs', 'node10'), '--resolvePackageJsonExports', 'false']],
+  typeChecks: [check('node16', 'node16'), check('preserve', 'bundler'), [...check('commonjs', 'node10'), '--resolvePackageJsonExports', 'false']],
   majors: { '@nestjs/core': 11, '@nestjs/axios': 4, '@nestjs/terminus': 11, ioredis: 5, typescript: 5 },
   vitest: false,
 };
@@ -104,9 +110,15 @@ function nest12(typescript: 6 | 7, vitest: boolean): ConsumerVariant {
       },
       devDependencies,
     },
-    files: { 'tsconfig.json': json(nest12Tsconfig(vitest)), 'tsconfig.build.json': json(NEST12_BUILD), 'src/browser-entry.ts': BROWSER_ENTRY, ...(vitest ? { 'vitest.config.ts': VITEST_CONFIG } : {}) },
+    files: {
+      'tsconfig.json': json(nest12Tsconfig(vitest)),
+      'tsconfig.build.json': json(NEST12_BUILD),
+      'src/browser-entry.ts': BROWSER_ENTRY,
+      [ENTRIES]: entriesProject(['src/entries.ts', 'src/browser-entry.ts', ...(vitest ? ['src/weather.provider.spec.ts'] : [])]),
+      ...(vitest ? { 'vitest.config.ts': VITEST_CONFIG } : {}),
+    },
     build: 'tsconfig.build.json',
-    typeChecks: [['-p', 'tsconfig.json', '--noEmit'], check('tsconfig.build.json', 'preserve', 'bundler')],
+    typeChecks: [['-p', ENTRIES], check('preserve', 'bundler')],
     majors: { '@nestjs/core': 12, '@nestjs/axios': 12, '@nestjs/terminus': 12, ioredis: 6, typescript },
     vitest,
   };

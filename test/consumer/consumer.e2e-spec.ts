@@ -7,7 +7,8 @@ import { join, resolve } from 'node:path';
 import { AppProcess } from '../contract/built-app';
 import { deleteKeys, scanKeys, uniquePrefix } from '../support/redis-server';
 import { VARIANTS, type ConsumerVariant } from './apps';
-import { node24 } from './node24';
+import { describeQuickStart } from './quick-start.tests';
+import { registryNode } from './registry-node';
 import { makeScratchApp, packLibrary, readmeFiles, readmeSection, type Packed, type ScratchApp } from './scratch-app';
 
 const ROOT = resolve(__dirname, '../..');
@@ -44,6 +45,7 @@ describe('the package in fresh apps (NestJS 11 and 12, CommonJS and ESM, TypeScr
   let packDir: string;
   let packed: Packed;
   let weather: UpstreamSimulator;
+  let node22: string;
 
   /** The variant's app, or its install/compile error as this test's failure. */
   const appOf = (variant: ConsumerVariant): ScratchApp => {
@@ -56,7 +58,8 @@ describe('the package in fresh apps (NestJS 11 and 12, CommonJS and ESM, TypeScr
     packDir = mkdtempSync(join(tmpdir(), 'token-pack-'));
     packed = packLibrary(packDir);
     weather = await new UpstreamSimulator((_call, n) => ({ status: 200, body: { access_token: `wx-${n}`, expires_in: 600 } })).start();
-    const node = await node24();
+    const [node, older] = await Promise.all([registryNode(24), registryNode(22)]);
+    node22 = older.bin;
     const results = await Promise.allSettled(
       VARIANTS.map((variant) => {
         const files = variant.vitest ? new Map([...sources, ['src/weather.provider.spec.ts', readmeSection(LIBRARY_README, 'Testing your provider')]]) : sources;
@@ -65,7 +68,8 @@ describe('the package in fresh apps (NestJS 11 and 12, CommonJS and ESM, TypeScr
     );
     results.forEach((result, i) => built.set(VARIANTS[i].id, result.status === 'fulfilled' ? result.value : (result.reason as Error)));
     const times = [...built.values()].map((app) => (app instanceof Error ? 'failed' : `${app.variant.id}: install ${app.installMs} ms, compile ${app.compileMs} ms`));
-    console.log(`consumer apps (${node.version}${node.downloadMs ? `, downloaded in ${node.downloadMs} ms` : ', cached'}): ${times.join('; ')}`);
+    const fetched = (n: typeof node) => `${n.version} ${n.downloadMs ? `downloaded in ${n.downloadMs} ms` : 'cached'}`;
+    console.log(`consumer apps (${fetched(node)}, ${fetched(older)}): ${times.join('; ')}`);
   }, 600_000);
 
   afterAll(async () => {
@@ -104,60 +108,7 @@ describe('the package in fresh apps (NestJS 11 and 12, CommonJS and ESM, TypeScr
       expect(seen).toEqual({ names: expect.any(Number), missingFromEsm: [], samePackage: true, sameNest: true });
     });
 
-    describe.each([
-      ['express', 'dist/main.js'],
-      ['fastify', 'dist/main.fastify.js'],
-    ])('on %s', (_platform, main) => {
-      let app: AppProcess;
-      let url: string;
-
-      beforeAll(async () => {
-        const scratch = appOf(variant);
-        app = new AppProcess(join(scratch.dir, main), scratch.dir, { PORT: '0', WEATHER_TOKEN_URL: `${weather.url}/oauth/token`, PATH: process.env.PATH ?? '', NODE_PATH: '' }, scratch.node);
-        url = (await app.waitFor(/listening on (http:\/\/\S+)/, 30_000))[1].replace('[::1]', '127.0.0.1');
-      }, 40_000);
-
-      afterAll(() => app?.stop());
-
-      it('serves the mounted route of a provider the app wrote, with the token headers', async () => {
-        const reply = await fetch(`${url}/api/weather-token`, { method: 'POST' });
-        expect(reply.status).toBe(200);
-        expect(await reply.json()).toEqual({ token: expect.stringMatching(/^wx-/), expiresIn: expect.any(Number) });
-        expect(reply.headers.get('cache-control')).toBe('no-store');
-        expect(reply.headers.get('x-content-type-options')).toBe('nosniff');
-      });
-
-      it("injects TokenService into the app's own controller", async () => {
-        const reply = await fetch(`${url}/forecast/token`);
-        expect(await reply.json()).toEqual({ forecastToken: expect.stringMatching(/^wx-/) });
-      });
-
-      it("keeps the app's own ThrottlerModule limit: 3 a minute per route, one spent above", async () => {
-        const statuses: number[] = [];
-        for (let i = 0; i < 3; i++) statuses.push((await fetch(`${url}/forecast/token`)).status);
-        expect(statuses).toEqual([200, 200, 429]);
-      });
-
-      it("keeps the app's own body handling; the token route's 8 kB limit is its own", async () => {
-        const big = JSON.stringify({ text: 'x'.repeat(20 * 1024) });
-        const json = { 'content-type': 'application/json' };
-        const own = await fetch(`${url}/notes`, { method: 'POST', headers: json, body: big });
-        expect({ status: own.status, body: await own.json() }).toEqual({ status: 201, body: { saved: 1 } });
-        const form = await fetch(`${url}/notes`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1&b=2' });
-        expect(await form.json()).toEqual({ saved: 2 }); // Nest parses forms by default on both platforms
-        const token = await fetch(`${url}/api/weather-token`, { method: 'POST', headers: json, body: big });
-        expect(token.status).toBe(400);
-        expect(token.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-      });
-
-      it('answers CORS preflights for listed origins only', async () => {
-        const preflight = (origin: string) =>
-          fetch(`${url}/api/weather-token`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
-        const listed = await preflight('http://localhost:5173');
-        expect(listed.headers.get('access-control-allow-origin')).toBe('http://localhost:5173');
-        expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
-      });
-    });
+    describeQuickStart({ dir: () => appOf(variant).dir, node: () => appOf(variant).node, weatherUrl: () => weather.url });
 
     it('runs the terminus health indicator and the Redis store on its own majors', async () => {
       const scratch = appOf(variant);
@@ -185,5 +136,14 @@ describe('the package in fresh apps (NestJS 11 and 12, CommonJS and ESM, TypeScr
         expect(out).toMatch(/Tests\s+1 passed/);
       }, 60_000);
     }
+
+    // Last, so that the checks (started after the build) run while the tests above do.
+    it('type-checks under its other module resolutions (and its specs, where it has some)', async () => {
+      console.log(`${variant.id}: type checks ${await appOf(variant).typeChecks} ms`);
+    }, 180_000);
+  });
+
+  describe('the NestJS 12 app (TypeScript 6) on Node 22, the other Node it supports', () => {
+    describeQuickStart({ dir: () => appOf(VARIANTS[1]).dir, node: () => node22, weatherUrl: () => weather.url });
   });
 });
