@@ -35,8 +35,7 @@ export type { TokenProviderAsyncOptions } from './providers/configured-provider'
 export type { ProviderUpstream } from './upstream/provider-upstream';
 export * as ProviderKit from './providers/provider-kit';
 export { Secret } from './secret';
-// The unbound client (pass the provider's name to each call): kept for providers written before ProviderUpstream.
-export { UpstreamClient, type UpstreamRequest } from './upstream/upstream.client';
+export type { UpstreamRequest } from './upstream/upstream.client';
 
 // Guards and decorators for an app's own routes
 export { TokenGuard } from './http/token.guard';
