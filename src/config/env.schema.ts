@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { redisEnvProblem, redisEnvSchema } from './env.redis';
 
 /** A configuration the process must not start with; its message is one line and holds no value. */
 export class EnvError extends Error {
@@ -63,7 +64,7 @@ const schema = z.object({
   AUTH_JWT_SECRET: optional(z.string().refine((v) => Buffer.byteLength(v) >= 32, 'must be at least 32 bytes')),
   AUTH_JWT_ISSUER: optional(z.string()),
   AUTH_JWT_AUDIENCE: optional(z.string()),
-  REDIS_URL: optional(z.string().refine((v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol), 'must be a redis:// or rediss:// URL')),
+  ...redisEnvSchema,
   TOKEN_ALLOWED_ORIGINS: optional(list),
   TOKEN_RATE_LIMIT: optional(z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more')),
   TOKEN_UPSTREAM_TIMEOUT_MS: optional(z.coerce.number().int('must be a whole number').min(100, 'must be at least 100').max(60_000, 'must be at most 60000')),
@@ -103,6 +104,8 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
     const missing = group.find((name) => env[name as keyof AppEnv] === undefined);
     if (set.length > 0 && missing) throw new EnvError(missing, `is required when ${set.join(' and ')} ${set.length > 1 ? 'are' : 'is'} set`);
   }
+  const redis = redisEnvProblem(env);
+  if (redis) throw new EnvError(...redis);
   if (env.METRICS_PORT && env.METRICS_PORT === (env.PORT ?? 3000)) throw new EnvError('METRICS_PORT', 'must differ from PORT: metrics are never served on the public port');
   if (env.AVATAR_API_KEY !== undefined && env.AUTH_JWT_SECRET === undefined) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');

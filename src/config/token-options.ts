@@ -1,9 +1,9 @@
 import { Secret, type TokenModuleOptions } from 'nestjs-token-broker';
-import { RedisTokenStore } from 'nestjs-token-broker/redis';
 import type { JwtService } from '@nestjs/jwt';
 import { hkdfSync } from 'node:crypto';
 import { bearerUser } from '../auth/bearer-user';
 import type { AppEnv } from './env.schema';
+import { redisStoreFromEnv } from './env.redis';
 
 /** What the example app's environment makes of the {@link TokenModuleOptions}. */
 export function tokenOptionsFromEnv(env: AppEnv, jwt: JwtService, overrides: Partial<TokenModuleOptions> = {}): TokenModuleOptions {
@@ -51,7 +51,7 @@ export function tokenOptionsFromEnv(env: AppEnv, jwt: JwtService, overrides: Par
     deepgram: env.DEEPGRAM_API_KEY
       ? { apiKey: new Secret(env.DEEPGRAM_API_KEY), ttlSeconds: env.DEEPGRAM_TOKEN_TTL, baseUrl: env.DEEPGRAM_BASE_URL }
       : undefined,
-    store: env.REDIS_URL ? RedisTokenStore.fromUrl(env.REDIS_URL) : undefined,
+    store: redisStoreFromEnv(env),
     // Instances sharing Redis must share the sealing key; they already share the JWT secret.
     storeKey: env.AUTH_JWT_SECRET ? deriveStoreKey(env.AUTH_JWT_SECRET) : undefined,
     rateLimit: { perMinute: env.TOKEN_RATE_LIMIT ?? 60 },
