@@ -26,7 +26,7 @@ describe('a store writer cannot forge, move, plant or replay records (real Redis
 
   beforeAll(async () => {
     upstreams = await startUpstreams({ sentifyd: { expiresIn: 600 } });
-    const env = { ...upstreams.env, SENTIFYD_AVATAR_IDS: 'avtr_ok,avtr_other,avtr_replay' };
+    const env = { ...upstreams.env, SENTIFYD_AVATAR_IDS: 'avtr_ok,avtr_other,avtr_replay,avtr_memo' };
     A = await bootApp(env, { store: corner.store(), storeKey, clock });
     B = await bootApp(env, { store: corner.store(), storeKey, clock });
   });
@@ -77,10 +77,12 @@ describe('a store writer cannot forge, move, plant or replay records (real Redis
       const planted = `sentifyd <planted-${randomBytes(4).toString('hex')}>`;
       const memo = keys.name('fail', 'miso');
       await put(memo, planted);
-      // As sealed, but with words we never write: refused after opening, too.
-      await put(keys.name('fail', 'sentifyd|a:avtr_ok'), keys.seal(keys.name('fail', 'sentifyd|a:avtr_ok'), { p: 'sentifyd', f: planted }, clock.now()));
       const miso = await fetch(`${B.url}/api/client-token`);
       expect(miso.status).toBe(200);
+      // Sealed with the right key, but with words we never write: refused after opening, too.
+      const sealedMemo = keys.name('fail', 'sentifyd|a:avtr_memo');
+      await put(sealedMemo, keys.seal(sealedMemo, { p: 'sentifyd', f: planted }, clock.now()));
+      await sentifyd(B, 'bob', 'avtr_memo');
       noLeak(planted);
     });
   });
