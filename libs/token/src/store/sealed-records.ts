@@ -40,7 +40,7 @@ export class SealedRecords {
 
   /** The store key of `kind` for `id` (e.g. `grant:<digest>`): no identifier in clear. */
   name(kind: string, id: string): string {
-    return `${kind}:${this.sealer.digest(`${kind}\n${id}`)}`;
+    return digestedKey(this.sealer, kind, id);
   }
 
   /** The sealed text of `body` at `version` for `key`, as {@link write} stores it (for a compare-and-swap). */
@@ -95,6 +95,16 @@ export class SealedRecords {
     if (this.seen.size >= MAX_REMEMBERED) this.seen.delete(this.seen.keys().next().value as string);
     this.seen.set(key, version);
   }
+}
+
+/**
+ * `<kind>:<keyed digest of kind and id>`: a store key name that shows no user
+ * id, avatar id or IP, the same on every instance sharing the store key.
+ * For any part of the library that keys the store by a caller (rate-limit
+ * counters: `digestedKey(sealer, 'rate', `${throttler}\n${tracker}`)`).
+ */
+export function digestedKey(sealer: Sealer, kind: string, id: string): string {
+  return `${kind}:${sealer.digest(`${kind}\n${id}`)}`;
 }
 
 /** A plain object (not null, not an array). */
