@@ -33,6 +33,7 @@ async function startRedis() {
   const port = await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const client = new Redis(port, '127.0.0.1', { retryStrategy: () => 50 });
+  client.on('error', () => undefined); // refused until the server listens: retried
   await client.ping();
   return { url: `redis://127.0.0.1:${port}`, client, stop: () => (client.disconnect(), child.kill('SIGKILL')) };
 }
