@@ -78,7 +78,7 @@ export class RefreshHandles {
     const stored = await this.chains.read(chain);
     const record = stored?.body;
     if (!stored || !record || record.p !== provider || this.clock.now() >= record.exp) throw invalidRefreshToken();
-    if (record.u !== userId) return this.revoke(chain, 'refresh handle of another user presented; its chain is revoked', provider);
+    if (record.u !== userId) return this.revoke(chain, 'refresh handle of another user presented; handle revoked with its chain', provider);
     const binding: HandleBinding = { userId: record.u, provider: record.p, audience: record.a };
     if (handle === record.cur) return { binding, spend: () => this.spend(chain, handle, stored) };
     if (this.inGrace(record, handle)) return { binding, spend: async () => record.cur };
