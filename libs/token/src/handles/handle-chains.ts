@@ -3,9 +3,10 @@ import { isFiniteNumber, isObject, SealedRecords, type ReadRecord } from '../sto
 import type { TokenStore } from '../store/token-store';
 
 /**
- * A chain's one record, sealed to its key: whose it is, its current handle
- * and, within the grace, its predecessor's digest. Short names: there are
- * up to ten per user and provider.
+ * A chain's one record, sealed to its key: whose it is, its current handle's
+ * keyed digest and, within the grace, its predecessor's. No handle itself:
+ * a successor is derived from its predecessor (`HandleCodec.successor`).
+ * Short names: there are up to ten per user and provider.
  */
 export interface ChainRecord {
   /** User id. */
@@ -14,7 +15,7 @@ export interface ChainRecord {
   readonly p: string;
   /** Audience (avatar), when the grant has one. */
   readonly a?: string;
-  /** The current handle (what a tab within the grace is answered again). */
+  /** Keyed digest of the current handle. */
   readonly cur: string;
   /** Keyed digest of the handle it replaced. */
   readonly prev?: string;

@@ -25,4 +25,12 @@ describe('HandleCodec', () => {
     expect(new HandleCodec(new Sealer('o'.repeat(32))).chainOf(handle)).toBeUndefined();
     for (const junk of ['', 'A'.repeat(43), 'A'.repeat(44), `${handle}=`, handle.replace(/.$/, '+')]) expect(codec.chainOf(junk)).toBeUndefined();
   });
+  it('derives one successor per handle: the same every time, another for another handle, in the same chain', () => {
+    const chain = codec.newChain();
+    const [a, b] = [codec.mint(chain), codec.mint(chain)];
+    expect(codec.successor(chain, a)).toBe(codec.successor(chain, a));
+    expect(codec.successor(chain, a)).not.toBe(codec.successor(chain, b));
+    expect(codec.chainOf(codec.successor(chain, a))).toBe(chain);
+    expect(new HandleCodec(new Sealer('o'.repeat(32))).successor(chain, a)).not.toBe(codec.successor(chain, a));
+  });
 });

@@ -20,10 +20,12 @@ const HANDLE = /^[A-Za-z0-9_-]{43}$/;
 export class HandleCodec {
   private readonly blockKey: Buffer;
   private readonly tagKey: Buffer;
+  private readonly nextKey: Buffer;
 
   constructor(sealer: Sealer) {
     this.blockKey = sealer.derivedKey('token-module/handle-block/v1');
     this.tagKey = sealer.derivedKey('token-module/handle-tag/v1');
+    this.nextKey = sealer.derivedKey('token-module/handle-next/v1');
   }
 
   /** A new random chain id (11 base64url characters). */
@@ -31,9 +33,22 @@ export class HandleCodec {
     return randomBytes(CHAIN_BYTES).toString('base64url');
   }
 
-  /** A new handle of `chain`. */
+  /** A new handle of `chain`: the first of a chain. */
   mint(chain: string): string {
-    const plain = Buffer.concat([Buffer.from(chain, 'base64url'), randomBytes(BLOCK_BYTES - CHAIN_BYTES)]);
+    return this.encode(chain, randomBytes(BLOCK_BYTES - CHAIN_BYTES));
+  }
+
+  /**
+   * The one successor of `handle` in `chain`: derived from it under a key of
+   * ours, so concurrent spends agree on it and the store need keep no handle
+   * at all (only keyed digests), yet nobody without the key can predict it.
+   */
+  successor(chain: string, handle: string): string {
+    return this.encode(chain, createHmac('sha256', this.nextKey).update(handle).digest().subarray(0, BLOCK_BYTES - CHAIN_BYTES));
+  }
+
+  private encode(chain: string, unique: Buffer): string {
+    const plain = Buffer.concat([Buffer.from(chain, 'base64url'), unique]);
     const cipher = createCipheriv('aes-256-ecb', this.blockKey, null).setAutoPadding(false);
     const block = Buffer.concat([cipher.update(plain), cipher.final()]);
     return Buffer.concat([block, this.tag(block)]).toString('base64url');

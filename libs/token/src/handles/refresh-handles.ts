@@ -60,7 +60,7 @@ export class RefreshHandles {
   async mint(binding: HandleBinding): Promise<string> {
     const chain = this.codec.newChain();
     const handle = this.codec.mint(chain);
-    const record: ChainRecord = { u: binding.userId, p: binding.provider, a: binding.audience, cur: handle, exp: this.clock.now() + this.ttlMs };
+    const record: ChainRecord = { u: binding.userId, p: binding.provider, a: binding.audience, cur: this.sealer.digest(handle), exp: this.clock.now() + this.ttlMs };
     await this.chains.start(chain, record, this.ttlMs);
     return handle;
   }
@@ -80,25 +80,27 @@ export class RefreshHandles {
     if (!stored || !record || record.p !== provider || this.clock.now() >= record.exp) throw invalidRefreshToken();
     if (record.u !== userId) return this.revoke(chain, 'refresh handle of another user presented; handle revoked with its chain', provider);
     const binding: HandleBinding = { userId: record.u, provider: record.p, audience: record.a };
-    if (handle === record.cur) return { binding, spend: () => this.spend(chain, handle, stored) };
-    if (this.inGrace(record, handle)) return { binding, spend: async () => record.cur };
+    const digest = this.sealer.digest(handle);
+    if (digest === record.cur) return { binding, spend: () => this.spend(chain, handle, stored) };
+    if (this.inGrace(record, digest)) return { binding, spend: async () => this.codec.successor(chain, handle) };
     // A handle of this chain that is neither current nor within its grace: spent, so this is reuse.
     return this.revoke(chain, 'refresh handle reused after its grace period; its chain is revoked', provider);
   }
 
-  /** The first spend decides the successor (compare-and-swap); a spend that lost answers the winner's, within the grace. */
+  /** The first spend moves the chain on (compare-and-swap); a spend that lost answers the same successor, within the grace. */
   private async spend(chain: string, handle: string, stored: StoredChain): Promise<string> {
     const now = this.clock.now();
-    const next = this.codec.mint(chain);
-    const record: ChainRecord = { ...stored.body, cur: next, prev: this.sealer.digest(handle), until: now + this.graceMs, exp: now + this.ttlMs };
+    const next = this.codec.successor(chain, handle);
+    const spent = this.sealer.digest(handle);
+    const record: ChainRecord = { ...stored.body, cur: this.sealer.digest(next), prev: spent, until: now + this.graceMs, exp: now + this.ttlMs };
     if (await this.chains.advance(chain, stored, record, this.ttlMs)) return next;
     const again = (await this.chains.read(chain))?.body;
-    if (again && this.inGrace(again, handle)) return again.cur;
+    if (again && this.inGrace(again, spent)) return next;
     throw invalidRefreshToken();
   }
 
-  private inGrace(record: ChainRecord, handle: string): boolean {
-    return record.prev !== undefined && record.until !== undefined && this.clock.now() < record.until && record.prev === this.sealer.digest(handle);
+  private inGrace(record: ChainRecord, digest: string): boolean {
+    return record.prev === digest && record.until !== undefined && this.clock.now() < record.until;
   }
 
   private async revoke(chain: string, why: string, provider: string): Promise<never> {
