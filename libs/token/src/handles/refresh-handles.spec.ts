@@ -168,7 +168,7 @@ describe('RefreshHandles', () => {
     expect(chainKeys(store).length).toBe(2);
   });
 
-  it('a spent handle presented after its chain record is gone still names (and so revokes) nothing it should not', async () => {
+  it('a handle two rotations old (nothing in the store names it any more) still names its chain: presenting it revokes the chain', async () => {
     const { handles, clock } = setup();
     const first = await handles.mint(ALICE);
     const second = (await rotate(handles, first, 'alice', 'sentifyd')).next;
