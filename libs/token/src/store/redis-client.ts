@@ -6,8 +6,8 @@ export const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
 /** Quits `redis` and resolves once it has ended (or after 2 s); a client already down is just told to stop reconnecting. */
 export async function quitClient(redis: RedisClientLike): Promise<void> {
   if (redis.status === 'end') return;
-  if (DISCONNECTED.has(redis.status)) {
-    // Nothing to say goodbye to: stop reconnecting (no 'end' follows a closed socket, so do not wait for one).
+  if (redis.status !== 'ready') {
+    // Nothing to say goodbye to (down, or still trying to connect): stop reconnecting; no 'end' to wait for.
     redis.disconnect();
     return;
   }
@@ -17,6 +17,8 @@ export async function quitClient(redis: RedisClientLike): Promise<void> {
   });
   await redis.quit().catch(() => redis.disconnect());
   if ((redis.status as string) !== 'end') await ended; // quit() resolves before the socket has closed
+  // quit() leaves a Sentinel client's failover listeners (its own connections to the Sentinels) open; this closes them.
+  redis.disconnect();
 }
 
 /** A TTL Redis takes: whole milliseconds, at least 1; anything but a finite number is a bug of the caller. */
