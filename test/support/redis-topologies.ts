@@ -84,7 +84,9 @@ export async function startSentinelSet(password: string): Promise<SentinelSet> {
 export async function startCluster(password: string): Promise<PrivateRedis[]> {
   const nodes: PrivateRedis[] = [];
   for (let i = 0; i < 3; i++) {
-    nodes.push(await startPrivateRedis({ args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--requirepass', password, '--masterauth', password] }));
+    // The bus port defaults to port + 10000, which may be taken or past 65535: a free one of its own instead.
+    const bus = String(await freePort());
+    nodes.push(await startPrivateRedis({ args: ['--cluster-enabled', 'yes', '--cluster-port', bus, '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '2000', '--requirepass', password, '--masterauth', password] }));
   }
   execFileSync('redis-cli', ['-a', password, '--no-auth-warning', '--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore', timeout: 20_000 });
   for (const node of nodes) {
