@@ -2,15 +2,16 @@ import { ConsoleLogger, Logger, type INestApplication, type LoggerService, type 
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { enforceRequestDeadlines, type RequestDeadlines, type TokenModuleOptions } from 'nestjs-token-broker';
+import { enforceRequestDeadlines, type RequestDeadlines } from 'nestjs-token-broker';
 import { AppModule } from './app.module';
 import { parseEnv, type AppEnv } from './config/env.schema';
+import type { AppOverrides } from './config/token-providers';
 import type { DemoOptions } from './demo/demo.controller';
 
 /** Options of {@link createApp} beyond the environment. */
 export interface CreateAppOptions {
-  /** Library options to override (tests pass a clock or a store). */
-  overrides?: Partial<TokenModuleOptions>;
+  /** Library or provider options to override (tests pass a clock, a store, a vendor's options). */
+  overrides?: AppOverrides;
   /** Nest's logger, or the levels to log; default: Nest's console logger, as `LOG_FORMAT` says. */
   logger?: LoggerService | LogLevel[] | false;
   /** Sandbox mode only: serve the demo page at `/`, signed in with this bearer (never with NODE_ENV=production). */

@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
-import { TokenModule, type TokenModuleOptions, type TokenRouteOptions } from 'nestjs-token-broker';
+import { TokenModule, type TokenRouteOptions } from 'nestjs-token-broker';
 import { TokenStoreHealthIndicator } from 'nestjs-token-broker/health';
 import type { AppEnv } from './config/env.schema';
 import { tokenOptionsFromEnv } from './config/token-options';
+import { catalogueProviders, splitOverrides, type AppOverrides } from './config/token-providers';
 import { HealthController } from './health/health.controller';
 import { GracefulShutdown } from './lifecycle/graceful-shutdown';
 import { MetricsListener } from './metrics/metrics-listener';
@@ -40,19 +41,20 @@ export function appRoutes(env: Pick<AppEnv, 'TOKEN_ALLOWED_ORIGINS'>): TokenRout
 @Module({})
 export class AppModule {
   /**
-   * The app for a checked environment; `overrides` lets tests pass a clock or a
-   * store. `demo` (given by `main.ts` in sandbox mode only, `SANDBOX=1`) adds
-   * the demo page and its sign-in route; it is ignored with
-   * `NODE_ENV=production` in any case, where `/` stays 404.
+   * The app for a checked environment; `overrides` lets tests pass a clock, a
+   * store or a provider's options. `demo` (given by `main.ts` in sandbox mode
+   * only, `SANDBOX=1`) adds the demo page and its sign-in route; it is ignored
+   * with `NODE_ENV=production` in any case, where `/` stays 404.
    */
-  static forRoot(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}, demo?: DemoOptions): DynamicModule {
+  static forRoot(env: AppEnv, overrides: AppOverrides = {}, demo?: DemoOptions): DynamicModule {
+    const { module, catalogue } = splitOverrides(overrides);
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, skipProcessEnv: true, load: [() => ({ app: env })] }),
         TokenModule.forRootAsync({
           inject: [ConfigService],
-          useFactory: (config: ConfigService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), overrides),
+          useFactory: (config: ConfigService) => tokenOptionsFromEnv(config.getOrThrow<AppEnv>('app'), module),
           routes: appRoutes(env),
         }),
         ...(demo && env.NODE_ENV?.toLowerCase() !== 'production' ? [DemoModule.forRoot(demo)] : []),
@@ -61,6 +63,8 @@ export class AppModule {
       // Operations: probes, the /metrics listener (METRICS_PORT only) and a bounded drain on shutdown.
       controllers: [HealthController],
       providers: [
+        // The built-in token providers, each on or off by its variables; TokenModule discovers them.
+        ...catalogueProviders(env, catalogue),
         TokenStoreHealthIndicator,
         GracefulShutdown,
         { provide: MetricsListener, useFactory: () => new MetricsListener(env.METRICS_PORT, env.HOST) },

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { EnvError } from './env-error';
 import { AUTH_VARIABLES, authProblem, signsIn } from './env.auth';
 import { sandboxRequested, SANDBOX_ENV } from './env.sandbox';
+import { redisEnvProblem, redisEnvSchema } from './env.redis';
 
 export { EnvError };
 
@@ -55,7 +56,7 @@ const schema = z.object({
   DEEPGRAM_TOKEN_TTL: optional(z.coerce.number().int('must be a whole number').min(1, 'must be from 1 to 3600').max(3600, 'must be from 1 to 3600')),
   DEEPGRAM_BASE_URL: optional(httpUrl),
   ...AUTH_VARIABLES,
-  REDIS_URL: optional(z.string().refine((v) => URL.canParse(v) && /^rediss?:$/.test(new URL(v).protocol), 'must be a redis:// or rediss:// URL')),
+  ...redisEnvSchema,
   TOKEN_ALLOWED_ORIGINS: optional(list),
   TOKEN_RATE_LIMIT: optional(z.coerce.number().int('must be a whole number').min(0, 'must be 0 or more')),
   TOKEN_UPSTREAM_TIMEOUT_MS: optional(z.coerce.number().int('must be a whole number').min(100, 'must be at least 100').max(60_000, 'must be at most 60000')),
@@ -99,6 +100,8 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   }
   const auth = authProblem(env);
   if (auth) throw new EnvError(auth.variable, auth.problem);
+  const redis = redisEnvProblem(env);
+  if (redis) throw new EnvError(...redis);
   if (env.METRICS_PORT && env.METRICS_PORT === (env.PORT ?? 3000)) throw new EnvError('METRICS_PORT', 'must differ from PORT: metrics are never served on the public port');
   if (env.AVATAR_API_KEY !== undefined && !signsIn(env)) {
     throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');

@@ -1,58 +1,16 @@
-import { Secret, type TokenModuleOptions } from 'nestjs-token-broker';
-import { RedisTokenStore } from 'nestjs-token-broker/redis';
+import type { TokenModuleOptions } from 'nestjs-token-broker';
 import { hkdfSync } from 'node:crypto';
 import { userResolverFromEnv } from '../auth/sign-in';
 import type { AppEnv } from './env.schema';
+import { redisStoreFromEnv } from './env.redis';
 
-/** What the example app's environment makes of the {@link TokenModuleOptions}. */
+/** What the example app's environment makes of the {@link TokenModuleOptions} (the providers' own options: `token-providers.ts`). */
 export function tokenOptionsFromEnv(env: AppEnv, overrides: Partial<TokenModuleOptions> = {}): TokenModuleOptions {
   return {
     resolveUser: userResolverFromEnv(env),
     publicUrl: env.PUBLIC_URL,
-    miso: env.MISO_CLIENTID
-      ? {
-          clientId: env.MISO_CLIENTID,
-          clientSecret: new Secret(env.MISO_CLIENTSECRET!),
-          controllerUrl: env.MISO_CONTROLLER_URL!,
-          controllerPublicUrl: env.MISO_WEB_SERVER_URL,
-          allowedOrigins: env.MISO_ALLOWED_ORIGINS,
-        }
-      : undefined,
-    sentifyd: env.AVATAR_API_KEY
-      ? {
-          apiKey: new Secret(env.AVATAR_API_KEY),
-          backendUrl: env.SENTIFYD_BACKEND!,
-          avatarIds: env.SENTIFYD_AVATAR_IDS,
-          refreshPath: env.SENTIFYD_REFRESH_PATH,
-        }
-      : undefined,
-    assemblyai: env.ASSEMBLYAI_API_KEY ? { apiKey: new Secret(env.ASSEMBLYAI_API_KEY), baseUrl: env.ASSEMBLYAI_BASE_URL } : undefined,
-    elevenlabs: env.ELEVENLABS_API_KEY
-      ? { apiKey: new Secret(env.ELEVENLABS_API_KEY), agentIds: env.ELEVENLABS_AGENT_IDS!, baseUrl: env.ELEVENLABS_BASE_URL }
-      : undefined,
-    azureSpeech: env.AZURE_SPEECH_KEY
-      ? { key: new Secret(env.AZURE_SPEECH_KEY), region: env.AZURE_SPEECH_REGION, endpoint: env.AZURE_SPEECH_ENDPOINT }
-      : undefined,
-    oauth2: env.OAUTH2_CLIENT_ID
-      ? {
-          tokenUrl: env.OAUTH2_TOKEN_URL!,
-          clientId: env.OAUTH2_CLIENT_ID,
-          clientSecret: new Secret(env.OAUTH2_CLIENT_SECRET!),
-          scope: env.OAUTH2_SCOPE,
-          audience: env.OAUTH2_AUDIENCE,
-          authMethod: env.OAUTH2_AUTH_METHOD === 'post' ? 'client_secret_post' : 'client_secret_basic',
-        }
-      : undefined,
-    openai: env.OPENAI_API_KEY
-      ? { apiKey: new Secret(env.OPENAI_API_KEY), model: env.OPENAI_REALTIME_MODEL, voice: env.OPENAI_REALTIME_VOICE, baseUrl: env.OPENAI_BASE_URL }
-      : undefined,
-    gemini: env.GEMINI_API_KEY ? { apiKey: new Secret(env.GEMINI_API_KEY), model: env.GEMINI_LIVE_MODEL!, baseUrl: env.GEMINI_BASE_URL } : undefined,
-    deepgram: env.DEEPGRAM_API_KEY
-      ? { apiKey: new Secret(env.DEEPGRAM_API_KEY), ttlSeconds: env.DEEPGRAM_TOKEN_TTL, baseUrl: env.DEEPGRAM_BASE_URL }
-      : undefined,
-    store: env.REDIS_URL ? RedisTokenStore.fromUrl(env.REDIS_URL) : undefined,
-    // Instances sharing Redis must share the sealing key; they already share the JWT secret.
-    storeKey: env.AUTH_JWT_SECRET ? deriveStoreKey(env.AUTH_JWT_SECRET) : undefined,
+    store: redisStoreFromEnv(env),
+    storeKey: storeKeyFromEnv(env),
     rateLimit: { perMinute: env.TOKEN_RATE_LIMIT ?? 60 },
     upstreamTimeoutMs: env.TOKEN_UPSTREAM_TIMEOUT_MS,
     budgetPerHour: env.TOKEN_BUDGET_PER_HOUR,
@@ -60,6 +18,31 @@ export function tokenOptionsFromEnv(env: AppEnv, overrides: Partial<TokenModuleO
   };
 }
 
-function deriveStoreKey(secret: string): Buffer {
-  return Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'example-app/store-key', 32));
+/** The providers' secrets: every instance of one deployment has the same ones. */
+const PROVIDER_SECRETS = [
+  'MISO_CLIENTSECRET',
+  'AVATAR_API_KEY',
+  'OPENAI_API_KEY',
+  'GEMINI_API_KEY',
+  'DEEPGRAM_API_KEY',
+  'ASSEMBLYAI_API_KEY',
+  'ELEVENLABS_API_KEY',
+  'AZURE_SPEECH_KEY',
+  'OAUTH2_CLIENT_SECRET',
+] as const;
+
+/**
+ * The key that seals what the store holds. Instances sharing a store must share it, so it is made
+ * from what they already share: the JWT secret, else (users signed in through an identity
+ * provider's JWKS, no shared secret) the providers' own secrets. A key of this process alone would
+ * make every peer's handles and grants unreadable. Neither input ever reaches the store; rotating
+ * one makes what the store holds unreadable (grants are fetched again, handles answer 401).
+ */
+export function storeKeyFromEnv(env: AppEnv): Buffer | undefined {
+  const shared =
+    env.AUTH_JWT_SECRET ??
+    PROVIDER_SECRETS.filter((name) => env[name] !== undefined)
+      .map((name) => `${name}=${env[name]}`)
+      .join('\n');
+  return shared ? Buffer.from(hkdfSync('sha256', shared, Buffer.alloc(0), 'example-app/store-key', 32)) : undefined;
 }

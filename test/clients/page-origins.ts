@@ -1,5 +1,6 @@
 import { Module, type INestApplication } from '@nestjs/common';
 import { TokenModule } from 'nestjs-token-broker';
+import { SentifydTokenProvider } from 'nestjs-token-broker/sentifyd';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
@@ -51,7 +52,6 @@ export async function bootCookieApp(sentifyd: { apiKey: string; backendUrl: stri
   @Module({
     imports: [
       TokenModule.forRoot({
-        sentifyd,
         rateLimit: { perMinute: 0 },
         resolveUser: (request) => {
           const cookie = String((request as { headers: Record<string, unknown> }).headers.cookie ?? '');
@@ -61,6 +61,7 @@ export async function bootCookieApp(sentifyd: { apiKey: string; backendUrl: stri
         routes: [{ path: '/request_tokens', provider: 'sentifyd', access: 'signed-in', cors }],
       }),
     ],
+    providers: [SentifydTokenProvider.register(sentifyd)],
   })
   class CookieSiteModule {}
   const app = await createOnPlatform(CookieSiteModule, new CaptureLogger());

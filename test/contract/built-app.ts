@@ -62,9 +62,9 @@ export class AppProcess {
   private readonly child: ChildProcess;
   private readonly exited: Promise<void>;
 
-  constructor(main: string, cwd: string, env: Record<string, string>) {
+  constructor(main: string, cwd: string, env: Record<string, string>, node = process.execPath) {
     // Only what the test passes (plus where to find node_modules and no colours in logs).
-    this.child = spawn(process.execPath, [main], {
+    this.child = spawn(node, [main], {
       cwd,
       env: { NODE_PATH: join(ROOT, 'node_modules'), NO_COLOR: '1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,69 +1,42 @@
 import { randomBytes } from 'node:crypto';
-import { FakeClock, startAssemblyAISimulator, type AssemblyAISimulatorOptions, type UpstreamSimulator } from 'nestjs-token-broker/testing';
-import type { TokenModuleOptions } from 'nestjs-token-broker';
-import { EnvError, parseEnv } from '../../src/config/env.schema';
-import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
+import { startAssemblyAISimulator, type AssemblyAISimulatorOptions } from 'nestjs-token-broker/testing';
+import { parseEnv } from '../../src/config/env.schema';
+import { expectEnvRefused } from '../support/env-refusal';
+import { bootApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
+import { expectNoStore, METHODS, type Reply } from './http';
+import { describePerRequestRoute, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
 
 const ROUTE = '/api/assemblyai/token';
-/** The deadline of the hang case: short, so the spec is quick. */
-const TIMEOUT_MS = 300;
-/** The deadline of the other faults: roomy, so a busy machine always leaves time for the one retry. */
-const ROOMY_TIMEOUT_MS = 3_000;
+
+/** The provider against a stand-in answering as `simulator` says. */
+const assemblyaiWith = (simulator: Partial<AssemblyAISimulatorOptions> = {}): CatalogueProvider => ({
+  route: ROUTE,
+  startUpstream: (apiKey) => startAssemblyAISimulator({ apiKey, ...simulator }),
+  env: (apiKey, url) => ({ ASSEMBLYAI_API_KEY: apiKey, ASSEMBLYAI_BASE_URL: url }),
+  tokenOf: (body) => body.token,
+});
 
 /**
  * `/api/assemblyai/token`: a one-time AssemblyAI streaming token per signed-in
  * request, from `GET {base}/v3/token` with the raw key in `Authorization`.
  */
 eachPlatform(() => {
+  describePerRequestRoute(assemblyaiWith());
+
   describe('AssemblyAI route', () => {
-    let upstream: UpstreamSimulator | undefined;
-    let running: RunningApp | undefined;
-    let clock: FakeClock;
-    let apiKey: string;
-    let jwtSecret: string;
-    /** Every answer, headers and body, for the leak scans. */
-    let answers: string[];
-
-    /** The stand-in and the app on a fake clock; `overrides` may use the stand-in's URL. */
-    async function boot(
-      env: Record<string, string | undefined> = {},
-      simulator: Partial<AssemblyAISimulatorOptions> = {},
-      overrides: (upstreamUrl: string) => Partial<TokenModuleOptions> = () => ({}),
-    ): Promise<UpstreamSimulator> {
-      clock = new FakeClock();
-      apiKey = `aai-key-${randomBytes(12).toString('hex')}`;
-      jwtSecret = randomBytes(32).toString('hex');
-      answers = [];
-      upstream = await startAssemblyAISimulator({ apiKey, ...simulator });
-      const base = { NODE_ENV: 'test', AUTH_JWT_SECRET: jwtSecret, TOKEN_RATE_LIMIT: '0', ASSEMBLYAI_API_KEY: apiKey, ASSEMBLYAI_BASE_URL: upstream.url };
-      running = await bootApp({ ...base, ...env }, { clock, ...overrides(upstream.url) });
-      return upstream;
-    }
-    async function ask(method: Method, user: string | undefined, params: Record<string, string> = {}): Promise<Reply> {
-      const headers: Record<string, string> = user === undefined ? {} : { authorization: bearer(jwtSecret, user) };
-      const reply = await send(running!.url, ROUTE, method, { headers, params });
-      answers.push(headerText(reply), reply.text);
-      return reply;
-    }
+    let rig: ProviderRig;
     /** The answer's `expiresAt`, in ms from the fake clock's now. */
-    const msLeft = (reply: Reply) => Date.parse(reply.body.expiresAt) - clock.now();
-
-    afterEach(async () => {
-      await running?.close();
-      await upstream?.close();
-      running = upstream = undefined;
-    });
+    const msLeft = (reply: Reply) => Date.parse(reply.body.expiresAt) - rig.clock.now();
+    afterEach(() => rig?.close());
 
     describe.each(METHODS)('%s', (method) => {
-      let upstream: UpstreamSimulator;
       beforeEach(async () => {
-        upstream = await boot();
+        rig = await startProviderRig(assemblyaiWith());
       });
 
       it('answers { token, expiresIn, expiresAt } after one GET /v3/token with the raw key and our lifetime', async () => {
-        const reply = await ask(method, 'alice');
+        const reply = await rig.ask(method, 'alice');
         expect(reply.status).toBe(200);
         expectNoStore(reply);
         expect(Object.keys(reply.body).sort()).toEqual(['expiresAt', 'expiresIn', 'token']);
@@ -71,30 +44,25 @@ eachPlatform(() => {
         // The stand-in's token is a JWT-shaped string numbering its calls: this is the one it issued.
         expect(JSON.parse(Buffer.from(reply.body.token.split('.')[1], 'base64url').toString())).toMatchObject({ n: 1 });
 
-        expect(upstream.calls).toHaveLength(1);
-        const [call] = upstream.calls;
+        expect(rig.upstream.calls).toHaveLength(1);
+        const [call] = rig.upstream.calls;
         expect(call.method).toBe('GET');
         expect(call.path).toBe('/v3/token?expires_in_seconds=60');
-        expect(call.headers.authorization).toBe(apiKey);
+        expect(call.headers.authorization).toBe(rig.apiKey);
         expect(call.body).toBe('');
-      });
-
-      it('refuses a caller who is not signed in with 401 and no upstream call', async () => {
-        expectProblem(await ask(method, undefined), 401);
-        expect(upstream.count).toBe(0);
       });
 
       it('ignores lifetimes and anything else the browser sends: the upstream call is the configured one', async () => {
         const params = { expires_in_seconds: '600', max_session_duration_seconds: '10800', token: 'mine', audience: 'x' };
-        expect((await ask(method, 'alice', params)).status).toBe(200);
-        expect(upstream.calls.map((call) => call.path)).toEqual(['/v3/token?expires_in_seconds=60']);
+        expect((await rig.ask(method, 'alice', params)).status).toBe(200);
+        expect(rig.upstream.calls.map((call) => call.path)).toEqual(['/v3/token?expires_in_seconds=60']);
       });
     });
 
     describe('expiry', () => {
       it('expiresIn and expiresAt come from the stated expires_in_seconds, less the safety margin', async () => {
-        await boot({}, { expiresIn: 30 });
-        const reply = await ask('GET', 'alice');
+        rig = await startProviderRig(assemblyaiWith({ expiresIn: 30 }));
+        const reply = await rig.ask('GET', 'alice');
         // 30 s less a margin of 10 % (3 s) and up to 20 % jitter on it (3.6 s).
         expect(msLeft(reply)).toBeGreaterThanOrEqual(26_400);
         expect(msLeft(reply)).toBeLessThanOrEqual(27_000);
@@ -103,18 +71,20 @@ eachPlatform(() => {
       });
 
       it('uses the lifetime we asked for when the reply states none', async () => {
-        await boot({}, { expiresIn: null });
-        const reply = await ask('POST', 'alice');
+        rig = await startProviderRig(assemblyaiWith({ expiresIn: null }));
+        const reply = await rig.ask('POST', 'alice');
         expect(msLeft(reply)).toBeGreaterThanOrEqual(52_800);
         expect(msLeft(reply)).toBeLessThanOrEqual(54_000);
         expect(reply.body.expiresIn).toBe(Math.floor(msLeft(reply) / 1000));
       });
 
       it('sends the configured lifetimes: expiresInSeconds and maxSessionDurationSeconds', async () => {
-        const upstream = await boot({}, {}, (url) => ({ assemblyai: { apiKey, baseUrl: `${url}/`, expiresInSeconds: 300, maxSessionDurationSeconds: 600 } }));
-        const reply = await ask('GET', 'alice');
+        rig = await startProviderRig(assemblyaiWith(), {}, (apiKey, url) => ({
+          assemblyai: { apiKey, baseUrl: `${url}/`, expiresInSeconds: 300, maxSessionDurationSeconds: 600 },
+        }));
+        const reply = await rig.ask('GET', 'alice');
         expect(reply.status).toBe(200);
-        expect(upstream.calls.map((call) => call.path)).toEqual(['/v3/token?expires_in_seconds=300&max_session_duration_seconds=600']);
+        expect(rig.upstream.calls.map((call) => call.path)).toEqual(['/v3/token?expires_in_seconds=300&max_session_duration_seconds=600']);
         // 300 s less at most 30 s of margin (and its jitter).
         expect(msLeft(reply)).toBeGreaterThanOrEqual(264_000);
         expect(msLeft(reply)).toBeLessThanOrEqual(270_000);
@@ -129,90 +99,6 @@ eachPlatform(() => {
         const env = { NODE_ENV: 'test', AUTH_JWT_SECRET: randomBytes(32).toString('hex') };
         const assemblyai = { apiKey: 'aai-key', baseUrl: 'http://127.0.0.1:9', ...lifetimes };
         await expect(bootApp(env, { assemblyai })).rejects.toThrow(new RegExp(`^TokenModule: assemblyai\\.${name} must be`));
-      });
-    });
-
-    describe('upstream faults', () => {
-      let upstream: UpstreamSimulator;
-      beforeEach(async () => {
-        upstream = await boot({ TOKEN_UPSTREAM_TIMEOUT_MS: String(ROOMY_TIMEOUT_MS) });
-      });
-
-      it.each([
-        ['reject', 502, 'upstream_rejected', 1],
-        ['fail', 502, 'upstream_failed', 2],
-        ['garbage', 502, 'upstream_invalid', 1],
-        ['hang', 504, 'upstream_timeout', 1],
-      ] as const)('%s → %i %s after %i call(s), nothing of its body passed on', async (mode, status, error, calls) => {
-        if (mode === 'hang') {
-          await running!.close();
-          await upstream.close();
-          upstream = await boot({ TOKEN_UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS) });
-        }
-        upstream.mode = mode;
-        const started = performance.now();
-        const reply = await ask('GET', 'alice');
-        expectProblem(reply, status);
-        expect(reply.body.error).toBe(error);
-        expect(upstream.count).toBe(calls);
-        if (mode === 'hang') expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 500);
-        expectNoSecrets([...answers, ...running!.logger.lines], [upstream.errorBody, apiKey]);
-      });
-
-      it('a key AssemblyAI refuses is 502 upstream_rejected, never retried', async () => {
-        await running!.close();
-        running = await bootApp({ NODE_ENV: 'test', AUTH_JWT_SECRET: jwtSecret, ASSEMBLYAI_API_KEY: 'not-the-key', ASSEMBLYAI_BASE_URL: upstream.url }, { clock });
-        const reply = await ask('POST', 'alice');
-        expectProblem(reply, 502);
-        expect(reply.body.error).toBe('upstream_rejected');
-        expect(upstream.count).toBe(1);
-      });
-    });
-
-    describe('one token per request', () => {
-      let upstream: UpstreamSimulator;
-      beforeEach(async () => {
-        upstream = await boot();
-      });
-
-      it('20 concurrent requests make 20 upstream calls and get 20 different tokens', async () => {
-        upstream.delayMs = 50;
-        const replies = await Promise.all(Array.from({ length: 20 }, (_, n) => ask(n % 2 ? 'POST' : 'GET', n % 3 ? 'alice' : 'bob')));
-        expect(replies.map((reply) => reply.status)).toEqual(Array(20).fill(200));
-        expect(upstream.count).toBe(20);
-        expect(new Set(replies.map((reply) => reply.body.token)).size).toBe(20);
-      });
-
-      it('neither the key nor any token is in a log line; the key is in no answer', async () => {
-        const tokens: string[] = [];
-        for (const method of METHODS) tokens.push((await ask(method, 'alice')).body.token);
-        upstream.mode = 'reject';
-        await ask('GET', 'alice');
-        expectProblem(await ask('GET', undefined), 401);
-        const logs = running!.logger.lines;
-        expect(running!.logger.requestLines().filter((line) => line.provider === 'assemblyai')).toHaveLength(4);
-        expectNoSecrets(logs, [apiKey, jwtSecret, ...tokens]);
-        expectNoSecrets(answers, [apiKey, jwtSecret]);
-      });
-    });
-
-    describe('rate limit', () => {
-      it('allows 10 requests a minute per user by default (each is billed), then 429 with no upstream call', async () => {
-        const upstream = await boot({ TOKEN_RATE_LIMIT: undefined });
-        for (let n = 0; n < 10; n++) expect((await ask('GET', 'alice')).status).toBe(200);
-        const limited = await ask('GET', 'alice');
-        expectProblem(limited, 429);
-        expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
-        expect(upstream.count).toBe(10);
-        expect((await ask('GET', 'bob')).status).toBe(200);
-      });
-    });
-
-    describe('configuration', () => {
-      it('is 404 while ASSEMBLYAI_API_KEY is unset', async () => {
-        const upstream = await boot({ ASSEMBLYAI_API_KEY: undefined, ASSEMBLYAI_BASE_URL: undefined });
-        expectProblem(await ask('GET', 'alice'), 404);
-        expect(upstream.count).toBe(0);
       });
     });
   });
@@ -230,15 +116,7 @@ describe('AssemblyAI variables', () => {
     ['a base URL that is not http(s)', 'ASSEMBLYAI_BASE_URL', { ...JWT, ASSEMBLYAI_API_KEY: 'aai-key-distinctive-1', ASSEMBLYAI_BASE_URL: 'ftp://aai.example' }],
     ['production with no provider at all', 'NODE_ENV', { NODE_ENV: 'production' }],
   ])('refuses %s, naming %s and no value', (_name, variable, raw) => {
-    let error: unknown;
-    try {
-      parseEnv(raw);
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error).toBeInstanceOf(EnvError);
-    expect((error as EnvError).variable).toBe(variable);
-    expect((error as EnvError).message).not.toContain('distinctive');
+    expectEnvRefused(raw, variable);
   });
 
   it('counts as a provider for production', () => {

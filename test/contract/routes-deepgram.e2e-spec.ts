@@ -1,11 +1,11 @@
 import { startDeepgramSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, METHODS, recordMethods, type Method, type Reply } from './http';
-import { describePerRequestRoute, startPerRequestRig, type PerRequestProvider, type PerRequestRig } from './per-request-provider';
+import { METHODS, recordMethods, type Method, type Reply } from './http';
+import { describePerRequestRoute, expectCatalogueAnswer, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
 
 const ROUTE = '/api/deepgram/token';
 
-const deepgram: PerRequestProvider = {
+const deepgram: CatalogueProvider = {
   route: ROUTE,
   startUpstream: (apiKey, clock) => startDeepgramSimulator({ apiKey, clock }),
   env: (apiKey, url) => ({ DEEPGRAM_API_KEY: apiKey, DEEPGRAM_BASE_URL: url }),
@@ -16,23 +16,13 @@ eachPlatform(() => {
   describePerRequestRoute(deepgram);
 
   describe.each(METHODS)(`%s ${ROUTE}: the Deepgram access token`, (method: Method) => {
-    let rig: PerRequestRig;
+    let rig: ProviderRig;
     afterEach(() => rig?.close());
 
-    function expectAnswer(reply: Reply): number {
-      expect(reply.status).toBe(200);
-      expectNoStore(reply);
-      expect(reply.body).toEqual({ token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/), expiresIn: expect.any(Number), expiresAt: expect.any(String) });
-      const { expiresIn, expiresAt } = reply.body;
-      expect(Number.isInteger(expiresIn)).toBe(true);
-      expect(new Date(expiresAt).toISOString()).toBe(expiresAt);
-      expect(Date.parse(expiresAt) - rig.clock.now() - expiresIn * 1000).toBeGreaterThanOrEqual(0);
-      expect(Date.parse(expiresAt) - rig.clock.now() - expiresIn * 1000).toBeLessThan(1000);
-      return expiresIn;
-    }
+    const expectAnswer = (reply: Reply) => expectCatalogueAnswer(reply, rig.clock, { token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/) }).expiresIn;
 
     it('POSTs /v1/auth/grant with "Authorization: Token <key>" and ttl_seconds 300, and answers the JWT', async () => {
-      rig = await startPerRequestRig(deepgram);
+      rig = await startProviderRig(deepgram);
       const methods = recordMethods(rig.upstream);
       const expiresIn = expectAnswer(await rig.ask(method, 'alice'));
       expect(methods).toEqual(['POST']);
@@ -47,7 +37,7 @@ eachPlatform(() => {
     });
 
     it('asks for DEEPGRAM_TOKEN_TTL seconds', async () => {
-      rig = await startPerRequestRig(deepgram, { DEEPGRAM_TOKEN_TTL: '60' });
+      rig = await startProviderRig(deepgram, { DEEPGRAM_TOKEN_TTL: '60' });
       const expiresIn = expectAnswer(await rig.ask(method, 'alice'));
       expect(JSON.parse(rig.upstream.calls[0].body)).toEqual({ ttl_seconds: 60 });
       expect(expiresIn).toBeGreaterThanOrEqual(52);
@@ -55,7 +45,7 @@ eachPlatform(() => {
     });
 
     it("believes the reply's expires_in over what was asked for", async () => {
-      rig = await startPerRequestRig({ ...deepgram, startUpstream: (apiKey, clock) => startDeepgramSimulator({ apiKey, clock, expiresIn: 30 }) });
+      rig = await startProviderRig({ ...deepgram, startUpstream: (apiKey, clock) => startDeepgramSimulator({ apiKey, clock, expiresIn: 30 }) });
       const expiresIn = expectAnswer(await rig.ask(method, 'alice'));
       // 30 s less a 3 to 3.6 s margin.
       expect(expiresIn).toBeGreaterThanOrEqual(26);
@@ -63,7 +53,7 @@ eachPlatform(() => {
     });
 
     it('ignores a lifetime or scope a browser sends', async () => {
-      rig = await startPerRequestRig(deepgram);
+      rig = await startProviderRig(deepgram);
       await rig.ask(method, 'alice');
       expectAnswer(await rig.ask(method, 'alice', { ttl_seconds: '3600', ttl: '3600', scopes: 'keys:write' }));
       expect(rig.upstream.count).toBe(2);

@@ -1,12 +1,12 @@
 import { startGeminiSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, expectProblem, METHODS, recordMethods, type Method, type Reply } from './http';
-import { describePerRequestRoute, startPerRequestRig, type PerRequestProvider, type PerRequestRig } from './per-request-provider';
+import { expectProblem, METHODS, recordMethods, type Method, type Reply } from './http';
+import { describePerRequestRoute, expectCatalogueAnswer, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
 
 const ROUTE = '/api/gemini/live-token';
 const MODEL = 'gemini-live-2.5-flash-preview';
 
-const gemini: PerRequestProvider = {
+const gemini: CatalogueProvider = {
   route: ROUTE,
   startUpstream: (apiKey, clock) => startGeminiSimulator({ apiKey, clock }),
   env: (apiKey, url) => ({ GEMINI_API_KEY: apiKey, GEMINI_LIVE_MODEL: MODEL, GEMINI_BASE_URL: url }),
@@ -17,24 +17,14 @@ eachPlatform(() => {
   describePerRequestRoute(gemini);
 
   describe.each(METHODS)(`%s ${ROUTE}: the Gemini Live ephemeral token`, (method: Method) => {
-    let rig: PerRequestRig;
+    let rig: ProviderRig;
     afterEach(() => rig?.close());
 
-    function expectAnswer(reply: Reply, model: string): { expiresIn: number; expiresAtMs: number } {
-      expect(reply.status).toBe(200);
-      expectNoStore(reply);
-      expect(reply.body).toEqual({ token: expect.stringMatching(/^auth_tokens\/[0-9a-f]{48}$/), expiresIn: expect.any(Number), expiresAt: expect.any(String), model });
-      const { expiresIn, expiresAt } = reply.body;
-      expect(Number.isInteger(expiresIn)).toBe(true);
-      expect(new Date(expiresAt).toISOString()).toBe(expiresAt);
-      const expiresAtMs = Date.parse(expiresAt);
-      expect(expiresAtMs - rig.clock.now() - expiresIn * 1000).toBeGreaterThanOrEqual(0);
-      expect(expiresAtMs - rig.clock.now() - expiresIn * 1000).toBeLessThan(1000);
-      return { expiresIn, expiresAtMs };
-    }
+    const expectAnswer = (reply: Reply, model: string) =>
+      expectCatalogueAnswer(reply, rig.clock, { token: expect.stringMatching(/^auth_tokens\/[0-9a-f]{48}$/), model });
 
     it('POSTs /v1alpha/auth_tokens with x-goog-api-key: one use, both times on our clock, the model locked', async () => {
-      rig = await startPerRequestRig(gemini);
+      rig = await startProviderRig(gemini);
       const methods = recordMethods(rig.upstream);
       const now = rig.clock.now();
       const { expiresIn, expiresAtMs } = expectAnswer(await rig.ask(method, 'alice'), `models/${MODEL}`);
@@ -57,13 +47,13 @@ eachPlatform(() => {
     });
 
     it('keeps a GEMINI_LIVE_MODEL that is already a resource name', async () => {
-      rig = await startPerRequestRig(gemini, { GEMINI_LIVE_MODEL: `models/${MODEL}` });
+      rig = await startProviderRig(gemini, { GEMINI_LIVE_MODEL: `models/${MODEL}` });
       expectAnswer(await rig.ask(method, 'alice'), `models/${MODEL}`);
       expect(JSON.parse(rig.upstream.calls[0].body).bidiGenerateContentSetup).toEqual({ model: `models/${MODEL}` });
     });
 
     it("maps Google's answer to a wrong key (400 API_KEY_INVALID) to 502 upstream_rejected", async () => {
-      rig = await startPerRequestRig({ ...gemini, startUpstream: (_key, clock) => startGeminiSimulator({ apiKey: 'another-key', clock }) });
+      rig = await startProviderRig({ ...gemini, startUpstream: (_key, clock) => startGeminiSimulator({ apiKey: 'another-key', clock }) });
       const reply = await rig.ask(method, 'alice');
       expectProblem(reply, 502);
       expect(reply.body.error).toBe('upstream_rejected');
@@ -71,7 +61,7 @@ eachPlatform(() => {
     });
 
     it('ignores what a browser sends about the token: model, uses, lifetimes, setup', async () => {
-      rig = await startPerRequestRig(gemini);
+      rig = await startProviderRig(gemini);
       await rig.ask(method, 'alice');
       const asked = await rig.ask(method, 'alice', {
         model: 'gemini-2.5-pro',

@@ -1,7 +1,8 @@
 import { bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
-import { FakeClock } from 'nestjs-token-broker/testing';
+import { FakeClock, startMisoSimulator } from 'nestjs-token-broker/testing';
 import { expectNoStore, expectProblem, METHODS, recordMethods, send, type Method } from './http';
 import { eachPlatform } from '../support/platforms';
+import { describeSharedRoute, type CatalogueProvider } from './provider-table';
 
 const ROUTE = '/api/client-token';
 
@@ -12,7 +13,17 @@ async function setup(options: Parameters<typeof startUpstreams>[0] = {}, env: Re
   return { upstreams, running };
 }
 
+const miso: CatalogueProvider = {
+  route: ROUTE,
+  signedIn: false,
+  startUpstream: (clientSecret) => startMisoSimulator({ clientId: 'ctrl-test-app', clientSecret }),
+  env: (clientSecret, url) => ({ MISO_CLIENTID: 'ctrl-test-app', MISO_CLIENTSECRET: clientSecret, MISO_CONTROLLER_URL: url }),
+  tokenOf: (body) => body.token,
+};
+
 eachPlatform(() => {
+  describeSharedRoute(miso);
+
   describe.each(METHODS)('%s /api/client-token', (method: Method) => {
     let upstreams: Upstreams;
     let running: RunningApp;
@@ -63,13 +74,6 @@ eachPlatform(() => {
         expect(call.body).toBe('');
       });
 
-      it('caches the token: later requests make no upstream call', async () => {
-        const first = await send(running.url, ROUTE, method);
-        const again = await Promise.all([1, 2, 3].map(() => send(running.url, ROUTE, method)));
-        expect(upstreams.miso.count).toBe(1);
-        for (const reply of again) expect(reply.body.token).toBe(first.body.token);
-      });
-
       it('reports the real remainder: expiresIn goes down with the clock, and never hands out a token inside its refresh-ahead window', async () => {
         const first = (await send(running.url, ROUTE, method)).body.expiresIn as number;
         clock.advance(600_000);
@@ -90,10 +94,6 @@ eachPlatform(() => {
         expect(upstreams.miso.count).toBe(2);
       });
 
-      it('answers 502 problem+json with no-store when the controller rejects the credentials', async () => {
-        upstreams.miso.mode = 'reject';
-        expectProblem(await send(running.url, ROUTE, method), 502);
-      });
     });
 
     it('caps expiresIn at 1800 when the controller states a longer lifetime', async () => {

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { FakeClock, startOAuth2Simulator, type OAuth2SimulatorOptions, type SimulatorMode, type UpstreamSimulator } from 'nestjs-token-broker/testing';
-import { bearer, bootApp, expectNoSecrets, startUpstreams, type RunningApp } from '../support/harness';
+import { FakeClock, startOAuth2Simulator, type OAuth2SimulatorOptions, type UpstreamSimulator } from 'nestjs-token-broker/testing';
+import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
+import { describeSharedRoute, type CatalogueProvider } from './provider-table';
 
 const ROUTE = '/api/oauth2/token';
-const TIMEOUT_MS = 300;
 const SCOPE = 'read:things write:things';
 const AUDIENCE = 'https://api.example/';
 /** The form body of a client-credentials request for SCOPE and AUDIENCE. */
@@ -18,8 +18,18 @@ const CLIENT_ID = 'ctrl:test-app';
  * exchanged for an access token with the configured scope and audience, one
  * for the whole application; browsers get the token and its type, never the secret.
  */
+const oauth2: CatalogueProvider = {
+  route: ROUTE,
+  extraFaults: [['denied', 502, 'upstream_invalid']],
+  startUpstream: (clientSecret) => startOAuth2Simulator({ clientId: CLIENT_ID, clientSecret }),
+  env: (clientSecret, url) => ({ OAUTH2_TOKEN_URL: `${url}/oauth/token`, OAUTH2_CLIENT_ID: CLIENT_ID, OAUTH2_CLIENT_SECRET: clientSecret }),
+  tokenOf: (body) => body.token,
+};
+
 eachPlatform(() => {
-  describe.each(METHODS)('%s /api/oauth2/token', (method: Method) => {
+  describeSharedRoute(oauth2);
+
+  describe.each(METHODS)('%s /api/oauth2/token: client credentials as RFC 6749 says', (method: Method) => {
     let server: UpstreamSimulator;
     let running: RunningApp;
     let clock: FakeClock | undefined;
@@ -145,65 +155,12 @@ eachPlatform(() => {
       expect(Math.abs(Date.parse(expiresAt) - Date.now() - expiresIn * 1000)).toBeLessThan(2_000);
     });
 
-    it('shares one token across the application: 20 concurrent callers, one upstream call', async () => {
-      server.delayMs = 100;
-      const answers = await Promise.all(Array.from({ length: 20 }, (_, n) => ask(`user-${n % 5}`)));
-      expect(answers.map((reply) => reply.status)).toEqual(Array(20).fill(200));
-      expect(new Set(answers.map((reply) => reply.body.token)).size).toBe(1);
-      expect(server.count).toBe(1);
-    });
-
-    it('is for signed-in users: 401 without or with a bad bearer, and no upstream call', async () => {
-      expectProblem(await ask(), 401);
-      const forged = await send(running.url, ROUTE, method, { headers: { authorization: bearer(randomBytes(32).toString('hex'), 'alice') } });
-      expectProblem(forged, 401);
-      expect(server.count).toBe(0);
-    });
-
     it('answers 502 upstream_rejected when the server refuses the client secret', async () => {
       await reboot({ OAUTH2_CLIENT_SECRET: 'not-the-secret' });
       const reply = await ask('alice');
       expectProblem(reply, 502);
       expect(reply.body.error).toBe('upstream_rejected');
       expect(server.count).toBe(1);
-    });
-
-    it.each<[SimulatorMode, number, string]>([
-      ['reject', 502, 'upstream_rejected'],
-      ['fail', 502, 'upstream_failed'],
-      ['garbage', 502, 'upstream_invalid'],
-      ['html', 502, 'upstream_invalid'],
-      ['denied', 502, 'upstream_invalid'],
-      ['hang', 504, 'upstream_timeout'],
-    ])('upstream %s → %i %s, its body passed on nowhere', async (mode, status, error) => {
-      await reboot({ TOKEN_UPSTREAM_TIMEOUT_MS: String(TIMEOUT_MS) });
-      server.mode = mode;
-      const reply = await ask('alice');
-      expectProblem(reply, status);
-      expect(reply.body.error).toBe(error);
-      expectNoSecrets(outputs(), [server.errorBody]);
-    });
-
-    it('never logs the token', async () => {
-      const reply = await ask('alice');
-      await ask('bob');
-      expect(reply.status).toBe(200);
-      expectNoSecrets(running.logger.lines, [reply.body.token, reply.body.token.split('.')[2]]);
-      expect(running.logger.requestLines()).toEqual(expect.arrayContaining([expect.objectContaining({ provider: 'oauth2', route: ROUTE, status: 200 })]));
-    });
-  });
-
-  describe('/api/oauth2/token elsewhere', () => {
-    it('is 404 while OAuth2 is not configured', async () => {
-      const upstreams = await startUpstreams();
-      const running = await bootApp(upstreams.env);
-      try {
-        const reply = await send(running.url, ROUTE, 'GET', { headers: { authorization: bearer(upstreams.secrets.jwtSecret, 'alice') } });
-        expectProblem(reply, 404);
-      } finally {
-        await running.close();
-        await upstreams.close();
-      }
     });
   });
 });

@@ -1,11 +1,11 @@
 import { startOpenAISimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, METHODS, recordMethods, type Method, type Reply } from './http';
-import { describePerRequestRoute, startPerRequestRig, type PerRequestProvider, type PerRequestRig } from './per-request-provider';
+import { METHODS, recordMethods, type Method, type Reply } from './http';
+import { describePerRequestRoute, expectCatalogueAnswer, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
 
 const ROUTE = '/api/openai/realtime-token';
 
-const openai: PerRequestProvider = {
+const openai: CatalogueProvider = {
   route: ROUTE,
   startUpstream: (apiKey, clock) => startOpenAISimulator({ apiKey, clock }),
   env: (apiKey, url) => ({ OPENAI_API_KEY: apiKey, OPENAI_BASE_URL: url }),
@@ -16,26 +16,14 @@ eachPlatform(() => {
   describePerRequestRoute(openai);
 
   describe.each(METHODS)(`%s ${ROUTE}: the OpenAI Realtime client secret`, (method: Method) => {
-    let rig: PerRequestRig;
+    let rig: ProviderRig;
     afterEach(() => rig?.close());
 
     /** The answer's fields, and its expiry against the app's clock. */
-    function expectAnswer(reply: Reply, model: string): { expiresIn: number; expiresAtMs: number } {
-      expect(reply.status).toBe(200);
-      expectNoStore(reply);
-      expect(reply.body).toEqual({ token: expect.stringMatching(/^ek_[0-9a-f]{32}$/), expiresIn: expect.any(Number), expiresAt: expect.any(String), model });
-      const { expiresIn, expiresAt } = reply.body;
-      expect(Number.isInteger(expiresIn)).toBe(true);
-      expect(new Date(expiresAt).toISOString()).toBe(expiresAt);
-      const expiresAtMs = Date.parse(expiresAt);
-      // expiresIn is the whole seconds left before expiresAt.
-      expect(expiresAtMs - rig.clock.now() - expiresIn * 1000).toBeGreaterThanOrEqual(0);
-      expect(expiresAtMs - rig.clock.now() - expiresIn * 1000).toBeLessThan(1000);
-      return { expiresIn, expiresAtMs };
-    }
+    const expectAnswer = (reply: Reply, model: string) => expectCatalogueAnswer(reply, rig.clock, { token: expect.stringMatching(/^ek_[0-9a-f]{32}$/), model });
 
     it('POSTs /v1/realtime/client_secrets with the key as Bearer and the configured session, and answers the secret', async () => {
-      rig = await startPerRequestRig(openai);
+      rig = await startProviderRig(openai);
       const methods = recordMethods(rig.upstream);
       const reply = await rig.ask(method, 'alice');
       const { expiresIn } = expectAnswer(reply, 'gpt-realtime');
@@ -55,13 +43,13 @@ eachPlatform(() => {
     });
 
     it('sends OPENAI_REALTIME_MODEL and OPENAI_REALTIME_VOICE, and answers the model', async () => {
-      rig = await startPerRequestRig(openai, { OPENAI_REALTIME_MODEL: 'gpt-realtime-mini', OPENAI_REALTIME_VOICE: 'marin' });
+      rig = await startProviderRig(openai, { OPENAI_REALTIME_MODEL: 'gpt-realtime-mini', OPENAI_REALTIME_VOICE: 'marin' });
       expectAnswer(await rig.ask(method, 'alice'), 'gpt-realtime-mini');
       expect(JSON.parse(rig.upstream.calls[0].body).session).toEqual({ type: 'realtime', model: 'gpt-realtime-mini', audio: { output: { voice: 'marin' } } });
     });
 
     it("takes the expiry from the reply's expires_at (epoch seconds), on the server's clock", async () => {
-      rig = await startPerRequestRig({ ...openai, startUpstream: (apiKey, clock) => startOpenAISimulator({ apiKey, clock, expiresIn: 120 }) });
+      rig = await startProviderRig({ ...openai, startUpstream: (apiKey, clock) => startOpenAISimulator({ apiKey, clock, expiresIn: 120 }) });
       const { expiresIn, expiresAtMs } = expectAnswer(await rig.ask(method, 'alice'), 'gpt-realtime');
       // 120 s less a 12 to 14.4 s margin: not the 600 s asked for.
       expect(expiresIn).toBeGreaterThanOrEqual(105);
@@ -70,7 +58,7 @@ eachPlatform(() => {
     });
 
     it('ignores what a browser sends about the session: model, voice, instructions, lifetime', async () => {
-      rig = await startPerRequestRig(openai);
+      rig = await startProviderRig(openai);
       await rig.ask(method, 'alice');
       const asked = await rig.ask(method, 'alice', {
         model: 'gpt-4o-realtime-preview',

@@ -1,7 +1,7 @@
 import { RedisTokenStore } from 'nestjs-token-broker/redis';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { Sealer } from '../../libs/token/src/store/sealer';
+import { storeKeys } from '../support/store-keys';
 import { FakeClock } from 'nestjs-token-broker/testing';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
 import { deleteKeys, redisCorner, sharedRedisUrl, uniquePrefix, type RedisCorner } from '../support/redis-server';
@@ -135,8 +135,8 @@ describe('three instances sharing one Redis', () => {
     const handles: string[] = [];
     for (const app of [A, A]) handles.push(((await (await sentifyd(app, alice, '?avatar_id=avtr_x')).json()) as SentifydBody).tokens.refreshToken);
     const [stolen, kept] = handles;
-    // The store holds only a keyed digest of the handle.
-    const stolenKey = `${prefix}handle:${new Sealer(storeKey).digest(stolen)}`;
+    // The store holds the chain's sealed record, under a keyed digest.
+    const stolenKey = `${prefix}${storeKeys(storeKey).chainOf(stolen)}`;
     expect(await raw.exists(stolenKey)).toBe(1);
 
     const byBob = await refresh(B, auth('bob'), stolen);
@@ -273,7 +273,7 @@ describe('locks, upstream refresh tokens and failures across three instances', (
 
   it('a lock left by a crashed instance expires, and the waiters go on with one upstream call', async () => {
     // As if an instance took the lock for Miso's grant and died: nobody renews or releases it.
-    await raw.set(`${prefix}lock:miso`, 'owner-that-crashed', 'PX', 2_000);
+    await raw.set(`${prefix}${storeKeys(storeKey).name('lock', 'miso')}`, 'owner-that-crashed', 'PX', 2_000);
     const started = Date.now();
     const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => fetch(`${apps[i % 3].url}/api/client-token`)));
     const waited = Date.now() - started;

@@ -1,4 +1,4 @@
-import type { TokenModuleOptions } from 'nestjs-token-broker';
+import type { AppOverrides } from '../../src/config/token-providers';
 import type { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomBytes } from 'node:crypto';
@@ -64,7 +64,7 @@ export interface RunningApp {
 /** Boots the example app from `env` (as `main.ts` would) on `listen(0)`, on the spec block's platform unless `env` names one. */
 export async function bootApp(
   env: Record<string, string | undefined>,
-  overrides: Partial<TokenModuleOptions> = {},
+  overrides: AppOverrides = {},
   logger = new CaptureLogger(),
 ): Promise<RunningApp> {
   const app = await createApp({ HTTP_ADAPTER: currentPlatform(), ...env }, { overrides, logger });

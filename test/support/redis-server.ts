@@ -1,7 +1,8 @@
 import { RedisTokenStore } from 'nestjs-token-broker/redis';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { createConnection, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +71,18 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, (c) => `\\${c}`);
 }
 
+/** How to start a private server: a plain one by default. */
+export interface PrivateRedisOptions {
+  port?: number;
+  timeoutMs?: number;
+  /** More `redis-server` arguments (`--replicaof`, `--cluster-enabled yes`, ...). */
+  args?: string[];
+  /** Run as a Sentinel with this configuration (written to a file of its own: Sentinel rewrites it). */
+  sentinelConfig?: string;
+  /** TLS only on `port` (no plain port): the `--tls-*` arguments, and the CA to check its certificate with. */
+  tls?: { args: string[]; ca: Buffer };
+}
+
 /** A private `redis-server` a test started. */
 export interface PrivateRedis {
   readonly port: number;
@@ -110,13 +123,16 @@ export async function freePort(): Promise<number> {
  * `timeoutMs` and kills what it started. Every server is also killed when the
  * test process exits, so a failed test leaves none behind.
  */
-export async function startPrivateRedis(options: { port?: number; timeoutMs?: number } = {}): Promise<PrivateRedis> {
+export async function startPrivateRedis(options: PrivateRedisOptions = {}): Promise<PrivateRedis> {
   const port = options.port ?? (await freePort());
   const timeoutMs = options.timeoutMs ?? 5_000;
   const dir = mkdtempSync(join(tmpdir(), 'private-redis-'));
+  const config = options.sentinelConfig === undefined ? [] : [writeConfig(dir, options.sentinelConfig), '--sentinel'];
+  const persistence = options.sentinelConfig === undefined ? ['--save', '', '--appendonly', 'no'] : [];
+  const listen = options.tls ? ['--port', '0', '--tls-port', String(port), ...options.tls.args] : ['--port', String(port)];
   const child = spawn(
     REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning'],
+    [...config, ...listen, '--bind', '127.0.0.1', ...persistence, '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning', ...(options.args ?? [])],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -145,14 +161,15 @@ export async function startPrivateRedis(options: { port?: number; timeoutMs?: nu
   };
 
   try {
-    await Promise.race([waitForPing(port, timeoutMs), spawnError, exited.then(() => Promise.reject(new Error(`redis-server exited: ${stderr.trim()}`)))]);
+    const answered = options.tls ? waitForTlsPing(port, options.tls.ca, timeoutMs) : waitForPing(port, timeoutMs);
+    await Promise.race([answered, spawnError, exited.then(() => Promise.reject(new Error(`redis-server exited: ${stderr.trim()}`)))]);
   } catch (error) {
     await terminate('SIGKILL');
     throw error;
   }
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${options.tls ? 'rediss' : 'redis'}://127.0.0.1:${port}`,
     pid: child.pid!,
     get alive() {
       return child.exitCode === null && child.signalCode === null;
@@ -197,9 +214,25 @@ export async function waitForPing(port: number, timeoutMs = 5_000): Promise<void
   }
 }
 
-function pingOnce(port: number, timeoutMs: number): Promise<boolean> {
+/** {@link waitForPing} over TLS, checking the server's certificate against `ca`. */
+export async function waitForTlsPing(port: number, ca: Buffer, timeoutMs = 5_000): Promise<void> {
+  const giveUpAt = Date.now() + timeoutMs;
+  for (;;) {
+    if (await pingOnce(port, 500, ca)) return;
+    if (Date.now() > giveUpAt) throw new Error(`TLS redis on port ${port} did not answer PING within ${timeoutMs} ms`);
+    await delay(50);
+  }
+}
+
+function writeConfig(dir: string, text: string): string {
+  const path = join(dir, 'sentinel.conf');
+  writeFileSync(path, text);
+  return path;
+}
+
+function pingOnce(port: number, timeoutMs: number, ca?: Buffer): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
+    const socket = ca ? tlsConnect({ port, host: '127.0.0.1', ca }) : createConnection({ port, host: '127.0.0.1' });
     let reply = '';
     const done = (ok: boolean) => {
       clearTimeout(timer);
@@ -208,10 +241,11 @@ function pingOnce(port: number, timeoutMs: number): Promise<boolean> {
     };
     const timer = setTimeout(() => done(false), timeoutMs);
     socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once(ca ? 'secureConnect' : 'connect', () => socket.write('PING\r\n'));
     socket.on('data', (chunk) => {
       reply += chunk.toString('utf8');
-      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+      // A server with a password answers -NOAUTH: it is up all the same.
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG') || reply.startsWith('-NOAUTH'));
     });
   });
 }

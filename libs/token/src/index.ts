@@ -4,7 +4,8 @@
  *
  * This entry holds what an app codes against; the Redis store is at
  * `nestjs-token-broker/redis`, test helpers at `nestjs-token-broker/testing`,
- * the browser client at `nestjs-token-broker/browser`.
+ * the browser client at `nestjs-token-broker/browser`, each built-in provider
+ * at its own (`nestjs-token-broker/openai`, …).
  */
 
 // The module and its options
@@ -17,7 +18,9 @@ export type { ExpiryPolicy } from './grants/expiry';
 // The one way in
 export { TokenService, type TokenAnswer } from './token.service';
 
-// Providers: the strategy interface, its types, and the built-in ones
+// Providers: the strategy interface, its types, and the kit every provider shares.
+// The built-in ones are subpath entries: nestjs-token-broker/miso, /sentifyd, /openai, /gemini,
+// /deepgram, /assemblyai, /elevenlabs, /azure-speech, /oauth2.
 export {
   RegisterTokenProvider,
   type GrantScope,
@@ -28,26 +31,15 @@ export {
   type UpstreamGrant,
 } from './providers/token-provider';
 export type { CachedGrant } from './grants/cached-grant';
-export { MisoTokenProvider, type MisoClientConfig, type MisoTokenReply } from './providers/miso/miso.provider';
-export type { MisoOptions } from './providers/miso/miso.options';
-export { SentifydTokenProvider, type SentifydTokenReply } from './providers/sentifyd/sentifyd.provider';
-export type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
-export type { AssemblyAIOptions } from './providers/assemblyai/assemblyai.options';
-export type { ElevenLabsOptions } from './providers/elevenlabs/elevenlabs.options';
-export type { AzureSpeechOptions } from './providers/azure-speech/azure-speech.options';
-export type { OAuth2ClientAuthMethod, OAuth2Options } from './providers/oauth2/oauth2.options';
-export type { OpenAIOptions } from './providers/openai/openai.options';
-export type { GeminiOptions } from './providers/gemini/gemini.options';
-export type { DeepgramOptions } from './providers/deepgram/deepgram.options';
-
-// What a custom provider needs to call an upstream
-export { UpstreamClient, type UpstreamRequest } from './upstream/upstream.client';
+export type { TokenProviderAsyncOptions } from './providers/configured-provider';
+export type { ProviderUpstream } from './upstream/provider-upstream';
+export * as ProviderKit from './providers/provider-kit';
 export { Secret } from './secret';
+export type { UpstreamRequest } from './upstream/upstream.client';
 
 // Guards and decorators for an app's own routes
 export { TokenGuard } from './http/token.guard';
 export { TokenUsers } from './http/token-users';
-export { allowsCookieRequest } from './http/fetch-metadata';
 export { AllowedOrigins, Public, SignedIn, TokenRoute, type TokenRouteMetadata } from './http/token-route.decorator';
 export { NoStore } from './http/token-headers';
 export { enforceRequestDeadlines, type RequestDeadlines } from './http/request-deadlines';
@@ -58,8 +50,8 @@ export { TokenProblem, type ProblemBody } from './errors/token-problem';
 export { UpstreamError, type UpstreamFailure } from './errors/upstream-error';
 export { StoreUnavailableError } from './errors/store-unavailable.error';
 
-// Metrics (recorded into prom-client's default registry when prom-client is installed)
-export { TokenMetrics, type UpstreamOutcome } from './metrics/token-metrics';
+// Metrics are recorded into prom-client's default registry when prom-client is installed.
+export type { UpstreamOutcome } from './metrics/token-metrics';
 
 // Stores
 export { TokenStore } from './store/token-store';

@@ -8,3 +8,5 @@
  * TokenModule.forRoot({ store: RedisTokenStore.fromUrl(process.env.REDIS_URL!), storeKey: process.env.STORE_KEY });
  */
 export { RedisTokenStore, type RedisTokenStoreOptions } from './store/redis.store';
+export { connectRedis, parseEndpoints, type RedisConnection, type RedisEndpoint } from './store/redis-connect';
+export type { RedisClientLike } from './store/redis-scripts';

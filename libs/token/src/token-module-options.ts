@@ -2,15 +2,6 @@ import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Clock } from './clock';
 import type { ExpiryPolicy } from './grants/expiry';
 import type { TokenStore } from './store/token-store';
-import type { MisoOptions } from './providers/miso/miso.options';
-import type { SentifydOptions } from './providers/sentifyd/sentifyd.options';
-import type { AssemblyAIOptions } from './providers/assemblyai/assemblyai.options';
-import type { ElevenLabsOptions } from './providers/elevenlabs/elevenlabs.options';
-import type { AzureSpeechOptions } from './providers/azure-speech/azure-speech.options';
-import type { OAuth2Options } from './providers/oauth2/oauth2.options';
-import type { OpenAIOptions } from './providers/openai/openai.options';
-import type { GeminiOptions } from './providers/gemini/gemini.options';
-import type { DeepgramOptions } from './providers/deepgram/deepgram.options';
 import type { TokenUser } from './providers/token-provider';
 
 /** The `resolveUser` option: who is signed in on a request, now or as a promise. */
@@ -50,26 +41,12 @@ export interface TokenRateLimitOptions {
   refreshPerMinute?: number;
 }
 
-/** Options of {@link TokenModule}: what `forRoot` takes and `createTokenOptions` returns. */
+/**
+ * Options of {@link TokenModule}: what `forRoot` takes and `createTokenOptions`
+ * returns. No provider is configured here: each is a Nest provider of its own
+ * (`OpenAITokenProvider.register({...})`, or your class), found by discovery.
+ */
 export interface TokenModuleOptions {
-  /** Settings of the built-in Miso controller provider; absent leaves it disabled (404). */
-  miso?: MisoOptions;
-  /** Settings of the built-in Sentifyd provider; absent leaves it disabled (404). */
-  sentifyd?: SentifydOptions;
-  /** Settings of the built-in AssemblyAI provider (one-time streaming tokens, one upstream call per request); absent leaves it disabled (404). */
-  assemblyai?: AssemblyAIOptions;
-  /** Settings of the built-in ElevenLabs provider (Agents signed URLs, one upstream call per request); absent leaves it disabled (404). */
-  elevenlabs?: ElevenLabsOptions;
-  /** Settings of the built-in Azure AI Speech provider (`azure-speech`); absent leaves it disabled (404). */
-  azureSpeech?: AzureSpeechOptions;
-  /** Settings of the built-in OAuth 2.0 client-credentials provider (`oauth2`); absent leaves it disabled (404). */
-  oauth2?: OAuth2Options;
-  /** Settings of the built-in OpenAI Realtime provider (a client secret per request); absent leaves it disabled (404). */
-  openai?: OpenAIOptions;
-  /** Settings of the built-in Gemini Live provider (an ephemeral token per request); absent leaves it disabled (404). */
-  gemini?: GeminiOptions;
-  /** Settings of the built-in Deepgram provider (an access token per request); absent leaves it disabled (404). */
-  deepgram?: DeepgramOptions;
   /**
    * Where grants, handles, locks and rate counters live. Default: a bounded
    * in-memory store. Pass a `RedisTokenStore` when several instances run.

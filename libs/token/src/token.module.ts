@@ -8,15 +8,6 @@ import { installTokenRouteHooks } from './http/token-route-hooks';
 import { TokenGuard } from './http/token.guard';
 import { TokenMetrics } from './metrics/token-metrics';
 import { TokenUsers } from './http/token-users';
-import { MisoTokenProvider } from './providers/miso/miso.provider';
-import { SentifydTokenProvider } from './providers/sentifyd/sentifyd.provider';
-import { AssemblyAITokenProvider } from './providers/assemblyai/assemblyai.provider';
-import { ElevenLabsTokenProvider } from './providers/elevenlabs/elevenlabs.provider';
-import { AzureSpeechTokenProvider } from './providers/azure-speech/azure-speech.provider';
-import { OAuth2TokenProvider } from './providers/oauth2/oauth2.provider';
-import { OpenAITokenProvider } from './providers/openai/openai.provider';
-import { GeminiTokenProvider } from './providers/gemini/gemini.provider';
-import { DeepgramTokenProvider } from './providers/deepgram/deepgram.provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { MemoryTokenStore } from './store/memory.store';
 import { Sealer } from './store/sealer';
@@ -46,23 +37,23 @@ function sealerFor(options: TokenModuleOptions): Sealer {
 
 /**
  * Hands short-lived tokens to browser code while client secrets and API keys
- * stay on the server. Registers the built-in Miso and Sentifyd providers (and
- * discovers yours), mounts the routes you list, and exports
+ * stay on the server. Discovers the token providers of the app (built-in ones
+ * registered with `register(options)`, and yours), mounts the routes you list, and exports
  * {@link TokenService} and {@link TokenGuard} for routes of your own. It
  * registers nothing global: its DI tokens are its own, and its body and CORS
  * handling applies to its routes only.
  *
  * @example
- * TokenModule.forRoot({
- *   miso: { clientId, clientSecret, controllerUrl },
- *   routes: [{ path: '/api/client-token', provider: 'miso', access: 'public' }],
- * })
+ * // in the module's imports, and the provider in its providers:
+ * TokenModule.forRoot({ routes: [{ path: '/api/client-token', provider: 'miso', access: 'public' }] }),
+ * MisoTokenProvider.register({ clientId, clientSecret, controllerUrl }),
  * @example
  * TokenModule.forRootAsync({
  *   imports: [ConfigModule], inject: [ConfigService],
- *   useFactory: (config: ConfigService) => ({ sentifyd: { apiKey: config.get('AVATAR_API_KEY'), backendUrl: ... } }),
+ *   useFactory: (config: ConfigService) => ({ storeKey: config.getOrThrow('TOKEN_STORE_KEY') }),
  *   routes: [{ path: '/request_tokens', provider: 'sentifyd', access: 'signed-in' }],
- * })
+ * }),
+ * SentifydTokenProvider.registerAsync({ inject: [ConfigService], useFactory: (c: ConfigService) => ({ apiKey: c.getOrThrow('AVATAR_API_KEY'), backendUrl: '…' }) }),
  */
 @Module({
   imports: [HttpModule, DiscoveryModule],
@@ -86,15 +77,6 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     TokenService,
     TokenUsers,
     UpstreamClient,
-    MisoTokenProvider,
-    SentifydTokenProvider,
-    AssemblyAITokenProvider,
-    ElevenLabsTokenProvider,
-    AzureSpeechTokenProvider,
-    OAuth2TokenProvider,
-    OpenAITokenProvider,
-    GeminiTokenProvider,
-    DeepgramTokenProvider,
     TokenThrottler,
     ProviderBudget,
     TokenGuard,

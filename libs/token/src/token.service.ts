@@ -10,9 +10,9 @@ import type { TokenProvider, TokenRequest, UpstreamGrant } from './providers/tok
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { invalidRefreshToken, RefreshHandles } from './handles/refresh-handles';
 import { UpstreamError } from './errors/upstream-error';
-import { inCircuitScope } from './upstream/circuit-scope';
-import { asBilledCall } from './upstream/billed-call';
 import { isBilled, ProviderBudget } from './throttling/provider-budget';
+import { ProviderUpstream } from './upstream/provider-upstream';
+import { UpstreamClient } from './upstream/upstream.client';
 
 /** A token answer: the body for the browser, and how the grant was found (for logs). */
 export interface TokenAnswer {
@@ -43,6 +43,7 @@ export class TokenService {
     private readonly handles: RefreshHandles,
     @Inject(Clock) private readonly clock: Clock,
     private readonly budget: ProviderBudget,
+    private readonly upstream: UpstreamClient,
   ) {}
 
   /**
@@ -130,23 +131,22 @@ export class TokenService {
     return (previous) => this.load(provider, request, previous?.refreshToken);
   }
 
-  /** Fetches or renews a grant, under the circuit of its provider and audience (one avatar's failures never refuse another). */
-  private load(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
-    if (!isBilled(provider)) return inCircuitScope(request.audience, () => this.loadOnce(provider, request, refreshToken));
-    // Billed: spend the hourly budget first (429 past it), and no automatic retry of a non-idempotent call.
-    return asBilledCall(async () => {
-      await this.budget.spend(provider.name);
-      return inCircuitScope(request.audience, () => this.loadOnce(provider, request, refreshToken));
-    });
-  }
-
-  private async loadOnce(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
-    if (!refreshToken || !provider.refreshGrant) return provider.fetchGrant(request);
+  /**
+   * Fetches or renews a grant through an upstream client bound to its provider
+   * and audience, so the call goes through their circuit (one avatar's failures
+   * never refuse another). A billed provider first spends its hourly budget
+   * (429 past it), and its calls are made once: a retried POST could be billed twice.
+   */
+  private async load(provider: TokenProvider, request: TokenRequest, refreshToken: string | undefined): Promise<UpstreamGrant> {
+    const billed = isBilled(provider);
+    if (billed) await this.budget.spend(provider.name);
+    const upstream = new ProviderUpstream(this.upstream, provider.name, request.audience, this.clock, billed);
+    if (!refreshToken || !provider.refreshGrant) return provider.fetchGrant(upstream, request);
     try {
-      return await provider.refreshGrant(refreshToken, request);
+      return await provider.refreshGrant(upstream, refreshToken, request);
     } catch (error) {
       // A refresh token the upstream no longer takes: log in again instead.
-      if (error instanceof UpstreamError && error.failure === 'rejected') return provider.fetchGrant(request);
+      if (error instanceof UpstreamError && error.failure === 'rejected') return provider.fetchGrant(upstream, request);
       throw error;
     }
   }

@@ -5,6 +5,7 @@ import { UpstreamError } from '../errors/upstream-error';
 import type { CachedGrant } from './cached-grant';
 import { GrantCache } from './grant-cache';
 import { Sealer } from '../store/sealer';
+import { digestedKey } from '../store/sealed-records';
 import { RecordingStore } from '../testing/recording-store';
 import { resolveSettings } from '../token-settings';
 
@@ -201,7 +202,8 @@ describe('GrantCache', () => {
     const up = loader();
     up.open();
     const { grant } = await cache.get('miso', up.load);
-    expect(await store.get('grant:miso')).toBeDefined();
+    expect(await store.get('grant:miso')).toBeUndefined(); // no name in clear
+    expect(await store.get(digestedKey(new Sealer(STORE_KEY), 'grant', 'miso'))).toBeDefined();
     const everything = store.written.join('\n');
     expect(everything).not.toContain(grant.accessToken);
     expect(everything).not.toContain(grant.refreshToken);

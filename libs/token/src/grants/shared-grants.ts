@@ -2,11 +2,13 @@ import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../clock';
 import type { UpstreamGrant } from '../providers/token-provider';
-import { UpstreamError, type UpstreamFailure } from '../errors/upstream-error';
+import { UpstreamError } from '../errors/upstream-error';
 import type { CachedGrant } from './cached-grant';
 import { deadlines, type ExpiryPolicy } from './expiry';
 import type { Sealer } from '../store/sealer';
+import { SealedRecords } from '../store/sealed-records';
 import { StoreLock } from '../store/store-lock';
+import { isCachedGrant, isFailureMemo, type FailureMemo } from './stored-grant';
 import { viaStore } from '../errors/store-unavailable.error';
 import type { TokenStore } from '../store/token-store';
 
@@ -37,6 +39,7 @@ const STALE_KEEP_MS = 10 * 60_000;
 export class SharedGrants {
   private readonly logger = new Logger('TokenModule');
   private readonly locks: StoreLock;
+  private readonly records: SealedRecords;
   private warnedUnopenable = false;
 
   constructor(
@@ -48,6 +51,7 @@ export class SharedGrants {
     private readonly lockWaitMs: number,
   ) {
     this.locks = new StoreLock(store, LOCK_TTL_MS);
+    this.records = new SealedRecords(store, sealer);
   }
 
   /**
@@ -55,7 +59,9 @@ export class SharedGrants {
    * another instance has one, else from `load` under the store's lock. When
    * the refresh fails (here, or moments ago elsewhere), the newest grant still
    * valid (`previous`, or the store's) is answered, marked with the failure;
-   * with none, the failure is thrown.
+   * with none, the failure is thrown. A stored grant inside its window is thus
+   * served only when no fresher one can be had: an older sealed grant written
+   * back over a newer one is never preferred to an upstream call.
    */
   async load(key: string, load: GrantLoader, previous: CachedGrant | undefined): Promise<SharedLoad> {
     const giveUpAt = Date.now() + this.lockWaitMs;
@@ -64,9 +70,9 @@ export class SharedGrants {
       for (;;) {
         stored = (await this.read(key)) ?? stored;
         if (stored && this.fresh(stored)) return { grant: stored, source: 'store' };
-        const failure = await viaStore(this.store.get(`fail:${key}`));
-        if (failure) throw sharedFailure(failure);
-        const lock = await viaStore(this.locks.acquire(`lock:${key}`));
+        const failure = await this.failure(key);
+        if (failure) throw new UpstreamError(failure.p, failure.f);
+        const lock = await viaStore(this.locks.acquire(this.records.name('lock', key)));
         if (lock) {
           try {
             // Another instance may have finished between our read and our lock.
@@ -96,8 +102,8 @@ export class SharedGrants {
       upstream = await load(previous);
     } catch (error) {
       if (error instanceof UpstreamError) {
-        const shared = `${error.provider} ${error.failure}`;
-        await this.store.set(`fail:${key}`, shared, FAILURE_TTL_MS).catch(() => undefined);
+        const memo: FailureMemo = { p: error.provider, f: error.failure };
+        await this.records.write(this.records.name('fail', key), memo, this.clock.now(), FAILURE_TTL_MS).catch(() => undefined);
       }
       throw error;
     }
@@ -109,35 +115,44 @@ export class SharedGrants {
       ...deadlines(upstream.expiresIn, this.clock.now(), this.policy),
     });
     const ttl = Math.max(1, grant.expiresAt - this.clock.now()) + STALE_KEEP_MS;
-    const storeKey = `grant:${key}`;
-    await viaStore(this.store.set(storeKey, this.sealer.seal(JSON.stringify(grant), storeKey), ttl));
+    const storeKey = this.records.name('grant', key);
+    // Versions only grow, so an older sealed grant written back over this one is refused as a replay.
+    const version = Math.max(this.clock.now(), this.records.newest(storeKey) + 1);
+    await viaStore(this.records.write(storeKey, grant, version, ttl));
     return { grant, source: 'upstream', upstreamMs };
   }
 
+  /**
+   * The stored grant of `key`. Whatever does not open under this key (another
+   * storeKey, edited, moved, planted) or is older than one this process has
+   * seen (replayed) is a miss, never served: the caller fetches a fresh one.
+   */
   private async read(key: string): Promise<CachedGrant | undefined> {
-    const storeKey = `grant:${key}`;
-    const sealed = await viaStore(this.store.get(storeKey));
-    if (sealed === undefined) return undefined;
-    const plain = this.sealer.open(sealed, storeKey);
-    if (plain === undefined) {
-      // Sealed under another storeKey, tampered with, or moved here from another key: a miss, never served.
-      if (!this.warnedUnopenable) {
-        this.logger.warn('a stored grant could not be opened (instances sharing a store must share storeKey; or it was moved or altered): treated as a miss');
-      }
-      this.warnedUnopenable = true;
-      return undefined;
-    }
-    return Object.freeze(JSON.parse(plain)) as CachedGrant;
+    const storeKey = this.records.name('grant', key);
+    const raw = await viaStore(this.store.get(storeKey));
+    if (raw === undefined) return undefined;
+    const record = this.records.open(storeKey, raw, isCachedGrant);
+    if (record === undefined) this.warnUnopenable();
+    return record && Object.freeze(record.body);
+  }
+
+  /** The failure another caller met moments ago, when a valid memo of it is there; anything else is no memo. */
+  private async failure(key: string): Promise<FailureMemo | undefined> {
+    const memoKey = this.records.name('fail', key);
+    const memo = await viaStore(this.records.read(memoKey, isFailureMemo));
+    // A memo is a second old at most: an older copy written back is no news.
+    return memo && this.clock.now() - memo.version <= FAILURE_TTL_MS ? memo.body : undefined;
+  }
+
+  private warnUnopenable(): void {
+    // Fixed words: never the stored text. Once per process.
+    if (this.warnedUnopenable) return;
+    this.warnedUnopenable = true;
+    this.logger.warn('a stored grant could not be opened (instances sharing a store must share storeKey; or it was moved, altered or replayed): treated as a miss');
   }
 
   /** Before its refresh-ahead window: fit to hand out. */
   private fresh(grant: CachedGrant): boolean {
     return this.clock.now() < grant.refreshAt;
   }
-}
-
-/** The failure another caller met moments ago (`"<provider> <failure>"`), as an error of our own. */
-function sharedFailure(shared: string): UpstreamError {
-  const [provider, failure] = shared.split(' ');
-  return new UpstreamError(provider, failure as UpstreamFailure);
 }

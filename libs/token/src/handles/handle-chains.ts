@@ -1,55 +1,98 @@
-import { randomBytes } from 'node:crypto';
-import type { Sealer } from '../store/sealer';
 import { viaStore } from '../errors/store-unavailable.error';
+import { isFiniteNumber, isObject, SealedRecords, type ReadRecord } from '../store/sealed-records';
 import type { TokenStore } from '../store/token-store';
 
 /**
- * The chains refresh handles form: a plain issue starts a chain, each
- * rotation continues it. A chain is alive while `chain:<id>` is in the store,
- * so revoking it (reuse after the grace period, RFC 9700 §4.14) is one delete
- * that stops every handle of it at once. Each user keeps at most `max` live
- * chains per provider; the least recently used one is retired first. Chain ids
- * are random and not credentials; the per-user list is keyed by a keyed digest
- * of the user id, so the store shows no user id in its keys.
+ * A chain's one record, sealed to its key: whose it is, its current handle's
+ * keyed digest and, within the grace, its predecessor's. No handle itself:
+ * a successor is derived from its predecessor (`HandleCodec.successor`).
+ * Short names: there are up to ten per user and provider.
+ */
+export interface ChainRecord {
+  /** User id. */
+  readonly u: string;
+  /** Provider. */
+  readonly p: string;
+  /** Audience (avatar), when the grant has one. */
+  readonly a?: string;
+  /** Keyed digest of the current handle. */
+  readonly cur: string;
+  /** Keyed digest of the handle it replaced. */
+  readonly prev?: string;
+  /** Until then (ms, server clock) the predecessor answers `cur` again. */
+  readonly until?: number;
+  /** The current handle dies then (ms, server clock). */
+  readonly exp: number;
+}
+
+/** A chain record as read: its body, its rotation count, and the stored text to swap against. */
+export type StoredChain = ReadRecord<ChainRecord>;
+
+const CHAIN_KEY = /^chain:[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The chains refresh handles form, one store key each (`chain:<digest>`).
+ * Revoking a chain, retiring it, or letting it expire removes that key, and
+ * with it every handle of the chain: nothing is left behind to expire later.
+ * Each user keeps at most `max` live chains per provider, listed under
+ * `chains:<digest of provider and user>`; the least recently used one is
+ * retired (deleted) when an 11th starts.
  */
 export class HandleChains {
   constructor(
     private readonly store: TokenStore,
-    private readonly sealer: Sealer,
-    private readonly ttlMs: number,
+    private readonly records: SealedRecords,
     private readonly max: number,
   ) {}
 
-  /** Starts a chain for `userId` at `provider`, retiring the oldest beyond the cap; answers its id. */
-  async start(userId: string, provider: string): Promise<string> {
-    const chain = randomBytes(16).toString('base64url');
-    await viaStore(this.store.set(chainKey(chain), '1', this.ttlMs));
-    await this.touch(chain, userId, provider);
-    return chain;
+  /** The live record of `chain`, or undefined (revoked, retired, expired, or not one this key sealed). */
+  read(chain: string): Promise<StoredChain | undefined> {
+    return viaStore(this.records.read(this.key(chain), isChainRecord));
   }
 
-  /** True while `chain` has been neither revoked nor retired, nor left unused past the handle lifetime. */
-  async alive(chain: string): Promise<boolean> {
-    return (await viaStore(this.store.get(chainKey(chain)))) !== undefined;
+  /** Writes the first record of a new chain, retiring the user's least recently used beyond the cap. */
+  async start(chain: string, record: ChainRecord, ttlMs: number): Promise<void> {
+    await viaStore(this.records.write(this.key(chain), record, 1, ttlMs));
+    await this.touch(chain, record, ttlMs);
   }
 
-  /** Keeps a chain that was just rotated alive for another handle lifetime (never resurrects a revoked one). */
-  async continue(chain: string, userId: string, provider: string): Promise<void> {
-    if (await viaStore(this.store.extendIf(chainKey(chain), '1', this.ttlMs))) await this.touch(chain, userId, provider);
+  /** Replaces `stored` by `next` unless someone else did first (compare-and-swap); true when this call won. */
+  async advance(chain: string, stored: StoredChain, next: ChainRecord, ttlMs: number): Promise<boolean> {
+    const key = this.key(chain);
+    const sealed = this.records.seal(key, next, stored.version + 1);
+    if (!(await viaStore(this.store.swap(key, stored.raw, sealed, ttlMs)))) return false;
+    await this.touch(chain, next, ttlMs);
+    return true;
   }
 
-  /** Revokes `chain`: every handle of it is refused from now on. */
+  /** Revokes `chain`: its record goes, so every handle of it is refused from now on. */
   async revoke(chain: string): Promise<void> {
-    await viaStore(this.store.delete(chainKey(chain)));
+    await viaStore(this.records.delete(this.key(chain)));
   }
 
-  private async touch(chain: string, userId: string, provider: string): Promise<void> {
-    const list = `chains:${this.sealer.digest(`${provider}\n${userId}`)}`;
-    const retired = await viaStore(this.store.enlist(list, chain, this.max, this.ttlMs));
-    await Promise.all(retired.map((old) => this.revoke(old)));
+  /** Moves the chain to the newest end of its user's list; deletes the chains that fall off the other end. */
+  private async touch(chain: string, record: ChainRecord, ttlMs: number): Promise<void> {
+    // The list lives as long as its most recently used chain, so it counts every live one.
+    const list = this.records.name('chains', `${record.p}\n${record.u}`);
+    const retired = await viaStore(this.store.enlist(list, this.key(chain), this.max, ttlMs));
+    // Members are our own key names; anything else in the list (a writer's) is ignored, never deleted.
+    await Promise.all(retired.filter((key) => CHAIN_KEY.test(key)).map((key) => viaStore(this.records.delete(key))));
+  }
+
+  private key(chain: string): string {
+    return this.records.name('chain', chain);
   }
 }
 
-function chainKey(chain: string): string {
-  return `chain:${chain}`;
+function isChainRecord(body: unknown): body is ChainRecord {
+  return (
+    isObject(body) &&
+    typeof body.u === 'string' &&
+    typeof body.p === 'string' &&
+    (body.a === undefined || typeof body.a === 'string') &&
+    typeof body.cur === 'string' &&
+    (body.prev === undefined || typeof body.prev === 'string') &&
+    (body.until === undefined || isFiniteNumber(body.until)) &&
+    isFiniteNumber(body.exp)
+  );
 }

@@ -19,29 +19,31 @@ export class TokenProviderRegistry implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    for (const wrapper of this.discovery.getProviders({ metadataKey: RegisterTokenProvider.KEY })) {
+    // Every provider, not those Nest indexed by the decorator's key: it indexes classes at scan time,
+    // so an instance made by a factory (`OpenAITokenProvider.register(...)`) is known only by its constructor now.
+    for (const wrapper of this.discovery.getProviders()) {
       const provider = wrapper.instance as TokenProvider | undefined;
-      if (!provider) continue;
+      if (!provider || this.discovery.getMetadataByDecorator(RegisterTokenProvider, wrapper) === undefined) continue;
       if (this.providers.has(provider.name)) throw new Error(`TokenModule: two token providers are named "${provider.name}"`);
       this.providers.set(provider.name, provider);
     }
     for (const route of this.routes) this.checkRoute(route);
   }
 
-  /** The provider named `name`, whether enabled or not. */
-  find(name: string): TokenProvider | undefined {
-    return this.providers.get(name);
-  }
-
   /** Names of the providers that are configured (the metrics keep one circuit series per each). */
   enabledNames(): string[] {
-    return [...this.providers.values()].filter((provider) => provider.enabled).map((provider) => provider.name);
+    return [...this.providers.values()].filter((provider) => provider.enabled !== false).map((provider) => provider.name);
+  }
+
+  /** The provider named `name`, configured or not, once the module has started; undefined if none is. */
+  find(name: string): TokenProvider | undefined {
+    return this.providers.get(name);
   }
 
   /** The enabled provider named `name`; 404 when it is unknown or not configured. */
   enabled(name: string): TokenProvider {
     const provider = this.providers.get(name);
-    if (!provider?.enabled) throw new TokenProblem(404, 'not_found', 'No token provider is configured for this route.');
+    if (!provider || provider.enabled === false) throw new TokenProblem(404, 'not_found', 'No token provider is configured for this route.');
     return provider;
   }
 

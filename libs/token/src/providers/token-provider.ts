@@ -1,5 +1,6 @@
 import { DiscoveryService } from '@nestjs/core';
 import type { CachedGrant } from '../grants/cached-grant';
+import type { ProviderUpstream } from '../upstream/provider-upstream';
 
 /**
  * Who shares one grant: the whole application (Miso's client token), one
@@ -17,7 +18,7 @@ export interface TokenUser {
    * How the request proved who it is. `'cookie'`: by a credential the browser
    * attaches on its own (a session cookie), which a page of another site can
    * make it send; the guard then applies the Fetch Metadata CSRF rule
-   * (403 `csrf_rejected`, see `allowsCookieRequest`). Unset or `'bearer'`: a
+   * (403 `csrf_rejected`, see `TokenGuard`). Unset or `'bearer'`: a
    * credential the page's own script added (`Authorization`), never refused for that.
    */
   readonly via?: 'cookie' | 'bearer';
@@ -62,7 +63,10 @@ export interface IssuedToken {
 /**
  * A token-provider strategy: how to get a grant from one upstream and how to
  * shape it for the browser. Register one by decorating an injectable class
- * with {@link RegisterTokenProvider} and listing it in any module's providers.
+ * with {@link RegisterTokenProvider} and listing it in the providers of the
+ * module that imports `TokenModule` (the built-in ones too: `register(options)`).
+ * The library hands `fetchGrant` an upstream client already bound to the
+ * provider and the grant's audience: no name to pass, no client to inject.
  *
  * @example
  * @RegisterTokenProvider()
@@ -70,11 +74,10 @@ export interface IssuedToken {
  * export class WeatherTokenProvider implements TokenProvider {
  *   readonly name = 'weather';
  *   readonly scope = 'application';
- *   readonly enabled = true;
- *   constructor(private readonly upstream: UpstreamClient) {}
- *   async fetchGrant(): Promise<UpstreamGrant> {
- *     const body = await this.upstream.postJson('weather', 'https://auth.example/token', undefined, {});
- *     return parseMyReply(body);
+ *   async fetchGrant(upstream: ProviderUpstream) {
+ *     const body = (await upstream.postJson('https://auth.example/token')) as { access_token?: unknown; expires_in?: unknown };
+ *     if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') throw upstream.invalid();
+ *     return { accessToken: body.access_token, expiresIn: body.expires_in };
  *   }
  *   render(t: IssuedToken) {
  *     return { token: t.grant.accessToken, expiresIn: t.expiresIn };
@@ -86,8 +89,8 @@ export interface TokenProvider {
   readonly name: string;
   /** Who shares a grant of this provider. */
   readonly scope: GrantScope;
-  /** False when the provider is not configured: its routes answer 404. */
-  readonly enabled: boolean;
+  /** False when the provider is registered but not configured: its routes answer 404. Default true. */
+  readonly enabled?: boolean;
   /** Request parameter that names the audience (Sentifyd: `avatar_id`). */
   readonly audienceParam?: string;
   /**
@@ -105,10 +108,13 @@ export interface TokenProvider {
    * `TokenProblem` (400) to refuse it.
    */
   checkAudience?(audience: string | undefined): string | undefined;
-  /** Gets a new grant from the upstream. Throw an `UpstreamError` on failure. */
-  fetchGrant(request: TokenRequest): Promise<UpstreamGrant>;
+  /**
+   * Gets a new grant through `upstream` (bound to this provider and
+   * `request.audience`). Throw an `UpstreamError` (`upstream.invalid()`) on failure.
+   */
+  fetchGrant(upstream: ProviderUpstream, request: TokenRequest): Promise<UpstreamGrant>;
   /** Renews a grant with its upstream refresh token, when the upstream has a refresh endpoint. */
-  refreshGrant?(refreshToken: string, request: TokenRequest): Promise<UpstreamGrant>;
+  refreshGrant?(upstream: ProviderUpstream, refreshToken: string, request: TokenRequest): Promise<UpstreamGrant>;
   /** Shapes the JSON body the browser gets. */
   render(issued: IssuedToken): unknown;
 }

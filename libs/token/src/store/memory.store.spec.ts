@@ -112,4 +112,13 @@ describe('MemoryTokenStore', () => {
     await store.close();
     expect(await store.get('b')).toBeUndefined();
   });
+  it('swaps a value only while the key holds the expected one', async () => {
+    const store = new MemoryTokenStore();
+    await store.set('k', 'a', 1_000);
+    expect(await store.swap('k', 'x', 'b', 1_000)).toBe(false);
+    expect(await store.swap('k', 'a', 'b', 1_000)).toBe(true);
+    expect(await store.get('k')).toBe('b');
+    expect(await store.swap('absent', 'a', 'b', 1_000)).toBe(false);
+    expect(await store.get('absent')).toBeUndefined();
+  });
 });

@@ -60,6 +60,12 @@ export class MemoryTokenStore implements TokenStore {
     return true;
   }
 
+  async swap(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    if (this.live(key)?.value !== expected) return false;
+    this.write(key, value, ttlMs);
+    return true;
+  }
+
   async extendIf(key: string, value: string, ttlMs: number): Promise<boolean> {
     const entry = this.live(key);
     if (entry?.value !== value) return false;

@@ -136,6 +136,24 @@ describe('RedisTokenStore (real Redis)', () => {
     });
   });
 
+  describe('swap (compare-and-set, one script)', () => {
+    it('writes only while the key holds the expected value, with the new TTL', async () => {
+      await store.set('sw', 'a', 60_000);
+      expect(await store.swap('sw', 'x', 'b', 5_000)).toBe(false);
+      expect(await store.get('sw')).toBe('a');
+      expect(await store.swap('sw', 'a', 'b', 5_000)).toBe(true);
+      expect(await store.get('sw')).toBe('b');
+      expect(await raw.pttl(`${prefix}sw`)).toBeLessThanOrEqual(5_000);
+      expect(await store.swap('sw-absent', 'a', 'b', 5_000)).toBe(false);
+    });
+
+    it('lets exactly one of many concurrent swaps from one value win', async () => {
+      await store.set('sw2', 'v0', 60_000);
+      const wins = await Promise.all(Array.from({ length: 20 }, (_, i) => store.swap('sw2', 'v0', `v${i + 1}`, 60_000)));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+    });
+  });
+
   describe('extendIf', () => {
     it('extends the TTL only while the key holds the value', async () => {
       const key = k('lock');

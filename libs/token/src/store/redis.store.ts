@@ -1,37 +1,20 @@
 import { Logger } from '@nestjs/common';
-import Redis, { type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { systemClock } from '../clock';
 import { CircuitBreaker } from '../upstream/circuit-breaker';
-import { withTokenScripts, type ScriptedRedis } from './redis-scripts';
+import { connectRedis, type RedisConnection } from './redis-connect';
+import { DISCONNECTED, isTimeout, quitClient, RedisTimeoutError, ttl } from './redis-client';
+import { withTokenScripts, type RedisClientLike, type ScriptedRedis } from './redis-scripts';
 import type { TokenStore } from './token-store';
+import type { RedisTokenStoreOptions } from './redis-store.options';
 
-/** Options of {@link RedisTokenStore}. */
-export interface RedisTokenStoreOptions {
-  /** Prepended to every key, so several apps or test runs share one Redis. Default `token:`. */
-  prefix?: string;
-  /** Close the client with the store (true when the store made it). */
-  ownsClient?: boolean;
-  /**
-   * Longest any one operation may take, whatever the client's own settings
-   * (a client given without `commandTimeout` could otherwise queue a command
-   * for minutes while Redis is away). Default 2000 ms.
-   */
-  operationTimeoutMs?: number;
-  /**
-   * After an operation got no answer in time, further operations fail at once
-   * for this long, then one probes while the others keep failing fast, so a
-   * hung Redis (partition, stuck failover) costs one timeout, not one per
-   * request. Default 1000 ms.
-   */
-  cooldownMs?: number;
-}
-
-/** Client states in which a command would only wait in ioredis' offline queue for a reconnect. */
-const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
+export type { RedisTokenStoreOptions } from './redis-store.options';
 
 /**
  * The store for several instances: grants, handles, locks and rate counters
- * in Redis (ioredis 5), every key under one prefix.
+ * in Redis, every key under one prefix. It takes an ioredis `Redis`
+ * (standalone, TLS, Sentinel) or `Cluster`, ioredis 5 or 6; every operation
+ * touches one key, so a Cluster needs no cross-slot work.
  *
  * Losing Redis degrades, never hangs: while the client is disconnected every
  * operation fails at once; an operation Redis does not answer fails after
@@ -42,6 +25,8 @@ const DISCONNECTED = new Set(['reconnecting', 'close', 'end']);
  *
  * @example
  * TokenModule.forRoot({ store: RedisTokenStore.fromUrl(process.env.REDIS_URL!), storeKey: process.env.STORE_KEY })
+ * // or: RedisTokenStore.connect({ sentinels: [{ host: 's1', port: 26379 }], name: 'mymaster', password })
+ * // or: new RedisTokenStore(new Cluster([{ host: 'n1', port: 6379 }]))
  */
 export class RedisTokenStore implements TokenStore {
   private readonly logger = new Logger('TokenModule');
@@ -53,7 +38,7 @@ export class RedisTokenStore implements TokenStore {
   private readonly answering: CircuitBreaker;
   private closing?: Promise<void>;
 
-  constructor(redis: Redis, options: RedisTokenStoreOptions = {}) {
+  constructor(redis: RedisClientLike, options: RedisTokenStoreOptions = {}) {
     this.redis = withTokenScripts(redis);
     this.prefix = options.prefix ?? 'token:';
     this.ownsClient = options.ownsClient ?? false;
@@ -67,14 +52,16 @@ export class RedisTokenStore implements TokenStore {
    * A store with its own client for `url`. The URL may hold a password: it is
    * never logged.
    */
-  static fromUrl(url: string, options: RedisTokenStoreOptions & { redis?: RedisOptions } = {}): RedisTokenStore {
-    const client = new Redis(url, {
-      connectTimeout: 2_000,
-      commandTimeout: 1_500,
-      maxRetriesPerRequest: 1,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-      ...options.redis,
-    });
+  static fromUrl(url: string, options: RedisTokenStoreOptions & { redis?: RedisOptions; tlsCa?: string | Buffer } = {}): RedisTokenStore {
+    return RedisTokenStore.connect({ url, tlsCa: options.tlsCa }, options);
+  }
+
+  /**
+   * A store with its own client for `connection`: a URL, Sentinels, or Cluster
+   * seed nodes. Passwords and URLs are never logged.
+   */
+  static connect(connection: RedisConnection, options: RedisTokenStoreOptions & { redis?: RedisOptions } = {}): RedisTokenStore {
+    const client = connectRedis(connection, options.redis);
     const store = new RedisTokenStore(client, { ownsClient: true, ...options });
     store.watch(client);
     return store;
@@ -86,25 +73,30 @@ export class RedisTokenStore implements TokenStore {
   }
 
   async get(key: string): Promise<string | undefined> {
-    return (await this.run(() => this.redis.get(this.prefix + key))) ?? undefined;
+    return ((await this.run(() => this.redis.call('GET', this.prefix + key))) as string | null) ?? undefined;
   }
 
   async set(key: string, value: string, ttlMs: number): Promise<void> {
     const px = ttl(ttlMs);
-    await this.run(() => this.redis.set(this.prefix + key, value, 'PX', px));
+    await this.run(() => this.redis.call('SET', this.prefix + key, value, 'PX', px));
   }
 
   async add(key: string, value: string, ttlMs: number): Promise<boolean> {
     const px = ttl(ttlMs);
-    return (await this.run(() => this.redis.set(this.prefix + key, value, 'PX', px, 'NX'))) === 'OK';
+    return (await this.run(() => this.redis.call('SET', this.prefix + key, value, 'PX', px, 'NX'))) === 'OK';
   }
 
   async delete(key: string): Promise<void> {
-    await this.run(() => this.redis.del(this.prefix + key));
+    await this.run(() => this.redis.call('DEL', this.prefix + key));
   }
 
   async deleteIf(key: string, value: string): Promise<boolean> {
     return (await this.run(() => this.redis.tokenDeleteIf(this.prefix + key, value))) === 1;
+  }
+
+  async swap(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    const px = ttl(ttlMs);
+    return (await this.run(() => this.redis.tokenSwap(this.prefix + key, expected, value, px))) === 1;
   }
 
   async extendIf(key: string, value: string, ttlMs: number): Promise<boolean> {
@@ -118,9 +110,13 @@ export class RedisTokenStore implements TokenStore {
     return { hits: Number(hits), ttlMs: Number(left) };
   }
 
-  /** PING; fails at once while disconnected, and within the operation timeout when Redis hangs. */
+  /**
+   * PING; fails at once while disconnected, and within the operation timeout
+   * when Redis hangs. A Cluster answers from one of its nodes; a Sentinel
+   * client, from the primary it follows.
+   */
   async ping(): Promise<void> {
-    await this.run(() => this.redis.ping());
+    await this.run(() => this.redis.call('PING'));
   }
 
   async enlist(key: string, member: string, max: number, ttlMs: number): Promise<string[]> {
@@ -131,23 +127,8 @@ export class RedisTokenStore implements TokenStore {
   /** Quits the client when the store owns it, and resolves once it has ended; a given client stays open. */
   close(): Promise<void> {
     if (!this.ownsClient) return Promise.resolve();
-    this.closing ??= this.quit();
+    this.closing ??= quitClient(this.redis);
     return this.closing;
-  }
-
-  private async quit(): Promise<void> {
-    if (this.redis.status === 'end') return;
-    if (DISCONNECTED.has(this.redis.status)) {
-      // Nothing to say goodbye to: stop reconnecting (no 'end' follows a closed socket, so do not wait for one).
-      this.redis.disconnect();
-      return;
-    }
-    const ended = new Promise<void>((resolve) => {
-      this.redis.once('end', () => resolve());
-      setTimeout(resolve, 2_000).unref();
-    });
-    await this.redis.quit().catch(() => this.redis.disconnect());
-    if ((this.redis.status as string) !== 'end') await ended; // quit() resolves before the socket has closed
   }
 
   /**
@@ -189,7 +170,7 @@ export class RedisTokenStore implements TokenStore {
   }
 
   /** Logs outages and recoveries once each, without the URL or the error text (either may hold a password). */
-  private watch(client: Redis): void {
+  private watch(client: RedisClientLike): void {
     let down = false;
     client.on('error', () => {
       if (!down) this.logger.warn('Redis unavailable: cached tokens are still served; what needs the store answers 503');
@@ -200,23 +181,4 @@ export class RedisTokenStore implements TokenStore {
       down = false;
     });
   }
-}
-
-/** A TTL Redis takes: whole milliseconds, at least 1; anything but a finite number is a bug of the caller. */
-function ttl(ms: number): number {
-  if (!Number.isFinite(ms)) throw new RangeError('RedisTokenStore: a TTL must be a finite number of milliseconds');
-  return Math.max(1, Math.ceil(ms));
-}
-
-/** An operation Redis did not answer within the store's own bound. */
-class RedisTimeoutError extends Error {
-  constructor() {
-    super('Redis did not answer in time');
-    this.name = 'RedisTimeoutError';
-  }
-}
-
-/** No answer in time: ours, or ioredis' `commandTimeout`. */
-function isTimeout(error: unknown): boolean {
-  return error instanceof RedisTimeoutError || (error instanceof Error && error.message === 'Command timed out');
 }

@@ -15,11 +15,13 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 export class Sealer {
   private readonly key: Buffer;
   private readonly digestKey: Buffer;
+  private readonly material: Buffer;
 
   /** @param secret at least 32 bytes; a key for each purpose is derived from it with HKDF. */
   constructor(secret: string | Buffer = randomBytes(32)) {
     const material = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : secret;
     if (material.length < 32) throw new Error('TokenModule: storeKey must be at least 32 bytes');
+    this.material = Buffer.from(material);
     this.key = derive(material, 'token-module/store-seal/v1');
     this.digestKey = derive(material, 'token-module/store-digest/v1');
   }
@@ -53,6 +55,16 @@ export class Sealer {
   /** A keyed one-way digest (HMAC-SHA256) for store keys derived from secrets or user ids. */
   digest(value: string): string {
     return createHmac('sha256', this.digestKey).update(value).digest('base64url');
+  }
+
+  /**
+   * A 32-byte key for another purpose (`info` names it), derived from the same
+   * secret, so one `storeKey` keys everything. Internal: for the library's own
+   * formats (refresh handles), never stored or logged.
+   * @internal
+   */
+  derivedKey(info: string): Buffer {
+    return derive(this.material, info);
   }
 }
 

@@ -18,6 +18,12 @@ export interface TokenStore {
   delete(key: string): Promise<void>;
   /** Removes `key` only while it still holds `value` (compare-and-delete); true when removed. */
   deleteIf(key: string, value: string): Promise<boolean>;
+  /**
+   * Writes `value` under `key` for `ttlMs` only while `key` still holds
+   * `expected` (compare-and-swap); true when written. One key, atomic: two
+   * rotations of one refresh handle cannot both win.
+   */
+  swap(key: string, expected: string, value: string, ttlMs: number): Promise<boolean>;
   /** Extends the TTL of `key` only while it holds `value`; true when extended. */
   extendIf(key: string, value: string, ttlMs: number): Promise<boolean>;
   /**

@@ -9,6 +9,11 @@ export class RecordingStore extends MemoryTokenStore {
     return super.set(key, value, ttlMs);
   }
 
+  override async swap(key: string, expected: string, value: string, ttlMs: number): Promise<boolean> {
+    this.written.push(key, value);
+    return super.swap(key, expected, value, ttlMs);
+  }
+
   override async add(key: string, value: string, ttlMs: number): Promise<boolean> {
     this.written.push(key, value);
     return super.add(key, value, ttlMs);

@@ -6,10 +6,14 @@ import { firstValueFrom } from 'rxjs';
 import { TokenMetrics } from '../metrics/token-metrics';
 import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 import { CircuitBreaker } from './circuit-breaker';
-import { circuitAudience } from './circuit-scope';
-import { isBilledCall } from './billed-call';
 import { throttledForMs } from './retry-after';
 import { UpstreamError, type UpstreamFailure } from '../errors/upstream-error';
+
+/** Whose call this is: the grant's audience (its circuit) and whether each call is billed (never retried). */
+export interface UpstreamCallScope {
+  readonly audience?: string;
+  readonly billed?: boolean;
+}
 
 const MAX_BODY_BYTES = 64 * 1024;
 /** Circuits kept at most; audiences come from requests, so the map must not grow without bound. */
@@ -35,8 +39,9 @@ export interface UpstreamRequest {
  * (`upstreamTimeoutMs`) that bounds the whole exchange, one jittered retry on
  * network errors and 5xx (never on 4xx) made only with the time the deadline
  * has left, a circuit per grant scope, and every failure turned into an
- * {@link UpstreamError} that holds no header, body or URL. Custom providers
- * should use it too.
+ * {@link UpstreamError} that holds no header, body or URL. Providers get it
+ * bound to their name and the grant's audience, as the `ProviderUpstream`
+ * passed to `fetchGrant`.
  *
  * @example
  * const body = await upstream.postJson('weather', `${base}/token`, { key: apiKey.reveal() });
@@ -58,30 +63,32 @@ export class UpstreamClient {
    * POSTs `body` as JSON (no body when undefined) and answers the parsed JSON of a 2xx reply.
    * @throws UpstreamError
    */
-  postJson(provider: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
-    return this.request(provider, { url, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } });
+  postJson(provider: string, url: string, body?: unknown, headers: Record<string, string> = {}, scope?: UpstreamCallScope): Promise<unknown> {
+    return this.request(provider, { url, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } }, scope);
   }
 
   /**
    * One upstream exchange under the deadline, retry and circuit: `method`
    * (default POST) with a string `body` as given (set its content type in
    * `headers`), answering the parsed JSON of a 2xx reply, or its text with
-   * `reply: 'text'`.
+   * `reply: 'text'`. `scope.audience` picks the circuit of the grant's scope;
+   * `scope.billed` makes a call that is not a GET once, never retried (a retry
+   * could be billed twice). Providers get both bound, through {@link ProviderUpstream}.
    *
    * @example
    * const form = new URLSearchParams({ grant_type: 'client_credentials' }).toString();
    * await upstream.request('oauth2', { url, body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
    * @throws UpstreamError
    */
-  async request(provider: string, call: UpstreamRequest): Promise<unknown> {
-    const circuit = this.circuit(provider, circuitAudience());
+  async request(provider: string, call: UpstreamRequest, scope: UpstreamCallScope = {}): Promise<unknown> {
+    const circuit = this.circuit(provider, scope.audience);
     this.metrics?.watchCircuit(provider, circuit);
     if (!circuit.tryEnter()) throw new UpstreamError(provider, 'circuit_open');
     try {
       // Each HTTP attempt is measured (a retry is a second upstream request); a refusal by the circuit is none.
       // A billed call that is not idempotent is made once: a retry could be billed twice.
       const once = (timeoutMs: number) => this.measured(provider, () => this.once(provider, call, timeoutMs));
-      const result = isBilledCall() && (call.method ?? 'POST') !== 'GET' ? await once(this.timeoutMs) : await this.withRetry(once);
+      const result = scope.billed && (call.method ?? 'POST') !== 'GET' ? await once(this.timeoutMs) : await this.withRetry(once);
       circuit.succeeded();
       return result;
     } catch (error) {

@@ -1,23 +1,12 @@
-import { UpstreamError } from '../../errors/upstream-error';
+import { upstreamFailureOf, upstreamProblemOf } from '../../testing/upstream-failure';
+import { fakeJwt } from '../../testing/upstream-simulator';
 import { MISO_DEFAULT_EXPIRES_IN, parseMisoReply } from './miso-reply';
 
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 
-/** An unsigned JWT with the given claims (the parser never verifies it). */
-function jwt(claims: Record<string, unknown>): string {
-  const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}.sig`;
-}
+const jwt = fakeJwt;
 
-function failureOf(body: unknown): string | undefined {
-  try {
-    parseMisoReply(body, NOW);
-  } catch (error) {
-    expect(error).toBeInstanceOf(UpstreamError);
-    return (error as UpstreamError).failure;
-  }
-  return undefined;
-}
+const failureOf = (body: unknown) => upstreamFailureOf(() => parseMisoReply(body, NOW));
 
 describe('parseMisoReply', () => {
   it('reads the wrapped reply of current controllers', () => {
@@ -68,13 +57,8 @@ describe('parseMisoReply', () => {
   });
 
   it('maps an invalid answer to 502 without quoting the body', () => {
-    try {
-      parseMisoReply({ success: false, error: 'body-text-distinctive-123' }, NOW);
-      throw new Error('did not throw');
-    } catch (error) {
-      const problem = (error as UpstreamError).toProblem();
-      expect(problem.getStatus()).toBe(502);
-      expect(JSON.stringify(problem.toBody()) + (error as Error).message).not.toContain('distinctive-123');
-    }
+    const problem = upstreamProblemOf(() => parseMisoReply({ success: false, error: 'body-text-distinctive-123' }, NOW));
+    expect([problem.status, problem.error]).toEqual([502, 'upstream_invalid']);
+    expect(problem.text).not.toContain('distinctive-123');
   });
 });

@@ -1,6 +1,6 @@
 import { UpstreamError } from '../../errors/upstream-error';
 import { isRecord, pickSeconds, pickString, unwrapData } from '../../upstream/json-shape';
-import { jwtExpiry } from '../../upstream/jwt-exp';
+import { lifetimeFromJwt } from '../provider-kit';
 import type { UpstreamGrant } from '../token-provider';
 
 /** Lifetime assumed when the controller states none and the token has no `exp`. */
@@ -17,14 +17,5 @@ export function parseMisoReply(body: unknown, nowMs: number): UpstreamGrant {
   const data = unwrapData(body);
   const token = pickString(data, 'token', 'accessToken');
   if (!token) throw new UpstreamError('miso', 'invalid');
-  return { accessToken: token, expiresIn: pickSeconds(data, 'expiresIn', 'expires_in') ?? lifetimeFromJwt(token, nowMs) };
-}
-
-function lifetimeFromJwt(token: string, nowMs: number): number {
-  const exp = jwtExpiry(token);
-  if (exp === undefined) return MISO_DEFAULT_EXPIRES_IN;
-  const left = exp - nowMs / 1000;
-  // A token that is dead on arrival must not be cached and handed out for 30 minutes.
-  if (left <= 0) throw new UpstreamError('miso', 'invalid');
-  return left;
+  return { accessToken: token, expiresIn: pickSeconds(data, 'expiresIn', 'expires_in') ?? lifetimeFromJwt('miso', token, nowMs, MISO_DEFAULT_EXPIRES_IN) };
 }

@@ -1,11 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { Clock } from '../../clock';
 import { Secret } from '../../secret';
-import { TOKEN_MODULE_OPTIONS } from '../../token.constants';
-import type { TokenModuleOptions } from '../../token-module-options';
-import { UpstreamClient } from '../../upstream/upstream.client';
+import type { ProviderUpstream } from '../../upstream/provider-upstream';
+import { ConfiguredTokenProvider } from '../configured-provider';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type UpstreamGrant } from '../token-provider';
 import { upstreamUrl } from '../provider-kit';
+import type { MisoOptions } from './miso.options';
 import { parseMisoReply } from './miso-reply';
 
 /** The body of a Miso token route. */
@@ -27,33 +25,29 @@ export interface MisoClientConfig {
 /**
  * The Miso controller provider: client credentials (in headers) for the
  * app-wide client token, shared by every caller (application scope).
+ *
+ * @example
+ * providers: [MisoTokenProvider.register({ clientId, clientSecret, controllerUrl: 'https://miso.example' })]
  */
 @RegisterTokenProvider()
-@Injectable()
-export class MisoTokenProvider implements TokenProvider {
+export class MisoTokenProvider extends ConfiguredTokenProvider<MisoOptions> implements TokenProvider {
   readonly name = 'miso';
   readonly scope = 'application';
-  readonly enabled: boolean;
   readonly allowedOrigins?: readonly string[];
   private readonly clientSecret?: Secret;
   private readonly tokenUrl?: string;
 
-  constructor(
-    private readonly upstream: UpstreamClient,
-    @Inject(Clock) private readonly clock: Clock,
-    @Inject(TOKEN_MODULE_OPTIONS) private readonly options: TokenModuleOptions,
-  ) {
-    const miso = options.miso;
-    this.enabled = miso !== undefined;
+  constructor(private readonly miso: MisoOptions | undefined) {
+    super(miso);
     this.allowedOrigins = miso?.allowedOrigins;
     this.clientSecret = miso && Secret.of(miso.clientSecret);
     this.tokenUrl = miso && upstreamUrl(miso.controllerUrl, '/api/v1/auth/token');
   }
 
-  async fetchGrant(): Promise<UpstreamGrant> {
+  async fetchGrant(upstream: ProviderUpstream): Promise<UpstreamGrant> {
     const headers = { 'x-client-id': this.settings.clientId, 'x-client-secret': this.clientSecret!.reveal() };
-    const body = await this.upstream.postJson(this.name, this.tokenUrl!, undefined, headers);
-    return parseMisoReply(body, this.clock.now());
+    const body = await upstream.postJson(this.tokenUrl!, undefined, headers);
+    return parseMisoReply(body, upstream.now());
   }
 
   render(issued: IssuedToken): MisoTokenReply {
@@ -83,6 +77,6 @@ export class MisoTokenProvider implements TokenProvider {
   private lastConfig?: Readonly<MisoClientConfig>;
 
   private get settings() {
-    return this.options.miso!;
+    return this.miso!;
   }
 }

@@ -1,10 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
 import { TokenProblem } from '../../errors/token-problem';
 import { Secret } from '../../secret';
-import { TOKEN_MODULE_OPTIONS } from '../../token.constants';
-import type { TokenModuleOptions } from '../../token-module-options';
-import { UpstreamClient } from '../../upstream/upstream.client';
+import type { ProviderUpstream } from '../../upstream/provider-upstream';
+import { ConfiguredTokenProvider } from '../configured-provider';
 import { RegisterTokenProvider, type IssuedToken, type TokenProvider, type TokenRequest, type UpstreamGrant } from '../token-provider';
+import type { SentifydOptions } from './sentifyd.options';
 import { parseSentifydReply } from './sentifyd-reply';
 
 /** The body of a Sentifyd token route, as `<sentifyd-bot>` expects it. */
@@ -19,39 +18,35 @@ const SAFE_AVATAR_ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
  * The Sentifyd provider: API-key login for avatar tokens, shared per avatar
  * (as Sentifyd's own server plugin caches them). Browsers get an opaque refresh
  * handle; Sentifyd's refresh token, if any, stays on the server.
+ *
+ * @example
+ * providers: [SentifydTokenProvider.register({ apiKey, backendUrl: 'https://api.sentifyd.example' })]
  */
 @RegisterTokenProvider()
-@Injectable()
-export class SentifydTokenProvider implements TokenProvider {
+export class SentifydTokenProvider extends ConfiguredTokenProvider<SentifydOptions> implements TokenProvider {
   readonly name = 'sentifyd';
   readonly scope = 'audience';
   readonly audienceParam = 'avatar_id';
   readonly issuesRefreshHandles = true;
-  readonly enabled: boolean;
   /**
    * Present only with `refreshPath`. Without one, a browser's `?refreshToken=`
    * answers the avatar's current grant while it has more than its refresh-ahead
    * window left, else the library logs in again (the cache's rule: refresh means fresher).
    */
-  readonly refreshGrant?: (refreshToken: string, request: TokenRequest) => Promise<UpstreamGrant>;
+  readonly refreshGrant?: (upstream: ProviderUpstream, refreshToken: string, request: TokenRequest) => Promise<UpstreamGrant>;
   private readonly apiKey?: Secret;
   private readonly avatarIds?: ReadonlySet<string>;
   private readonly backend: string;
 
-  constructor(
-    private readonly upstream: UpstreamClient,
-    @Inject(TOKEN_MODULE_OPTIONS) private readonly options: TokenModuleOptions,
-  ) {
-    const sentifyd = options.sentifyd;
-    this.enabled = sentifyd !== undefined;
+  constructor(sentifyd: SentifydOptions | undefined) {
+    super(sentifyd);
     this.apiKey = sentifyd && Secret.of(sentifyd.apiKey);
     this.avatarIds = sentifyd?.avatarIds?.length ? new Set(sentifyd.avatarIds) : undefined;
     this.backend = sentifyd?.backendUrl.replace(/\/+$/, '') ?? '';
     const path = sentifyd?.refreshPath;
     if (path) {
       const url = `${this.backend}${path.startsWith('/') ? path : `/${path}`}`;
-      this.refreshGrant = async (refreshToken) =>
-        parseSentifydReply(await this.upstream.postJson(this.name, url, { refresh_token: refreshToken }));
+      this.refreshGrant = async (upstream, refreshToken) => parseSentifydReply(await upstream.postJson(url, { refresh_token: refreshToken }));
     }
   }
 
@@ -65,10 +60,10 @@ export class SentifydTokenProvider implements TokenProvider {
     return avatarId;
   }
 
-  async fetchGrant(request: TokenRequest): Promise<UpstreamGrant> {
+  async fetchGrant(upstream: ProviderUpstream, request: TokenRequest): Promise<UpstreamGrant> {
     const body: Record<string, string> = { avatar_api_key: this.apiKey!.reveal() };
     if (request.audience !== undefined) body.avatar_id = request.audience;
-    return parseSentifydReply(await this.upstream.postJson(this.name, `${this.backend}/api/login`, body));
+    return parseSentifydReply(await upstream.postJson(`${this.backend}/api/login`, body));
   }
 
   render(issued: IssuedToken): SentifydTokenReply {
