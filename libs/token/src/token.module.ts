@@ -68,8 +68,8 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     { provide: Sealer, useFactory: sealerFor, inject: [TOKEN_MODULE_OPTIONS] },
     {
       provide: TOKEN_THROTTLER_STORAGE,
-      useFactory: (o: TokenModuleOptions, store: TokenStore, clock: Clock) => o.throttlerStorage ?? new StoreThrottlerStorage(store, clock),
-      inject: [TOKEN_MODULE_OPTIONS, TokenStore, Clock],
+      useFactory: (o: TokenModuleOptions, store: TokenStore, clock: Clock, sealer: Sealer) => o.throttlerStorage ?? new StoreThrottlerStorage(store, clock, sealer),
+      inject: [TOKEN_MODULE_OPTIONS, TokenStore, Clock, Sealer],
     },
     GrantCache,
     RefreshHandles,

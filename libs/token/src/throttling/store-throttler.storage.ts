@@ -2,6 +2,8 @@ import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Clock } from '../clock';
 import { MemoryTokenStore } from '../store/memory.store';
+import { digestedKey } from '../store/sealed-records';
+import type { Sealer } from '../store/sealer';
 import type { TokenStore } from '../store/token-store';
 
 // Not exported from the package's entry; derived so nothing imports from its dist/.
@@ -33,9 +35,14 @@ export class StoreThrottlerStorage implements ThrottlerStorage {
   private readonly shared?: TokenStore;
   private degraded = false;
 
+  /**
+   * @param sealer when given, a counter's key in a shared store is a keyed
+   *   digest of it: its user id or client IP never stands there in clear.
+   */
   constructor(
     store: TokenStore,
     private readonly clock: Clock,
+    private readonly sealer?: Sealer,
   ) {
     if (!(store instanceof MemoryTokenStore)) this.shared = store;
   }
@@ -72,7 +79,8 @@ export class StoreThrottlerStorage implements ThrottlerStorage {
 
   private async countShared(store: TokenStore, key: string, ttlMs: number): Promise<Window> {
     try {
-      const { hits, ttlMs: left } = await store.increment(key, ttlMs);
+      const stored = this.sealer ? digestedKey(this.sealer, 'rate', key) : key;
+      const { hits, ttlMs: left } = await store.increment(stored, ttlMs);
       if (this.degraded) this.logger.log('rate-limit counters are back in the shared store');
       this.degraded = false;
       return { hits, resetAt: this.clock.now() + left };
