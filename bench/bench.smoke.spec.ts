@@ -114,7 +114,7 @@ describe('bench (quick mode)', () => {
     expect(burst).toMatchObject({ upstreamCalls: 1, ok: 100 });
   });
 
-  it("measures the memory of live refresh handles: three store entries each (the handle record, its chain, the user's chain list)", () => {
-    expect(results.memory.storeEntries).toBe(3 * results.memory.count);
+  it("measures the memory of live refresh handles: two store entries each (its chain, which holds the handle's digest, and the user's chain list)", () => {
+    expect(results.memory.storeEntries).toBe(2 * results.memory.count);
   });
 });
