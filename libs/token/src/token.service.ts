@@ -5,7 +5,7 @@ import { secondsLeft } from './grants/expiry';
 import { GrantCache, type GrantLoader, type GrantLookup } from './grants/grant-cache';
 import { grantKey } from './grants/grant-key';
 import { asProblem } from './errors/as-problem';
-import { TokenProblem } from './errors/token-problem';
+import { TokenProblem, unauthorized } from './errors/token-problem';
 import type { TokenProvider, TokenRequest, UpstreamGrant } from './providers/token-provider';
 import { TokenProviderRegistry } from './providers/token-provider.registry';
 import { invalidRefreshToken, RefreshHandles } from './handles/refresh-handles';
@@ -159,8 +159,4 @@ function audienceStillAllowed(provider: TokenProvider, audience: string | undefi
   } catch {
     return false;
   }
-}
-
-function unauthorized(): TokenProblem {
-  return new TokenProblem(401, 'unauthorized', 'Sign in to request this token.', { 'WWW-Authenticate': 'Bearer' });
 }

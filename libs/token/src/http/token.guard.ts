@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { TokenProblem } from '../errors/token-problem';
+import { TokenProblem, unauthorized } from '../errors/token-problem';
 import { TokenMetrics } from '../metrics/token-metrics';
 import type { TokenProvider, TokenUser } from '../providers/token-provider';
 import { TokenProviderRegistry } from '../providers/token-provider.registry';
@@ -100,9 +100,7 @@ export class TokenGuard implements CanActivate {
   /** 401 on signed-in routes without a user; otherwise records what was resolved. */
   protected admit(request: HttpRequestLike, plan: RoutePlan, provider: TokenProvider | undefined, path: string | undefined): true {
     const user = this.users.of(request);
-    if (plan.access === 'signed-in' && !user) {
-      throw new TokenProblem(401, 'unauthorized', 'Sign in to request this token.', { 'WWW-Authenticate': 'Bearer' });
-    }
+    if (plan.access === 'signed-in' && !user) throw unauthorized();
     const context = tokenContext(request);
     context.provider = provider;
     context.path = path;
