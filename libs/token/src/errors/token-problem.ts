@@ -65,3 +65,8 @@ export class TokenProblem extends HttpException {
 export function unauthorized(): TokenProblem {
   return new TokenProblem(401, 'unauthorized', 'Sign in to request this token.', { 'WWW-Authenticate': 'Bearer' });
 }
+
+/** The one 403 for a foreign origin: the guard and the hooks that run before it (a body is read first) answer it alike. */
+export function originNotAllowed(): TokenProblem {
+  return new TokenProblem(403, 'origin_not_allowed', 'This origin may not request tokens here.');
+}
