@@ -1,13 +1,13 @@
 import type { HttpServer } from '@nestjs/common';
-import { bodyProblem } from '../errors/body-errors';
+import { bodyProblem } from './body/body-rules';
 import { originNotAllowed, type TokenProblem } from '../errors/token-problem';
 import type { TokenMetrics } from '../metrics/token-metrics';
 import type { TokenSettings } from '../token-settings';
-import { emptyBodyExcuses, emptyBodyPreParsing, forgetBody, type PreParsing } from './empty-body';
+import { emptyBodyExcuses, emptyBodyPreParsing, forgetBody, type PreParsing } from './body/empty-body';
 import { sendProblem, type HttpRequestLike } from './http-exchange';
 import { routeFinder, type RoutePlan } from './route-plan';
 import { installTokenPathAnswers } from './token-path-answers';
-import { installDecodedBodies } from './decoded-body';
+import { installDecodedBodies } from './body/decoded-body';
 import { enforceRequestDeadlines } from './request-deadlines';
 import { TokenRequestLog, type TokenRequestSinks } from './token-request-log';
 

@@ -1,12 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Options, Post, Req, Type, UseFilters, UseGuards } from '@nestjs/common';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
-import { TokenProblem } from '../errors/token-problem';
 import type { TokenRequest } from '../providers/token-provider';
 import { TokenService, type TokenAnswer } from '../token.service';
 import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
 import { TOKEN_ROUTES } from '../token.constants';
 import type { TokenRouteOptions } from '../token-module-options';
 import { baseUrlOf } from './base-url';
+import { checkedBody } from './body/body-rules';
 import type { HttpRequestLike } from './http-exchange';
 import type { RoutePlan } from './route-plan';
 import { NoStore } from './token-headers';
@@ -65,7 +65,7 @@ export abstract class TokenController {
   protected answer(request: HttpRequestLike): unknown {
     const route = this.route;
     const provider = route.provider!;
-    const body = request.method === 'POST' ? this.checkedBody(request) : undefined;
+    const body = request.method === 'POST' ? checkedBody(request, this.settings.bodyLimitBytes) : undefined;
     const input = readTokenInput((request.query ?? {}) as Record<string, unknown>, body, provider.audienceParam);
     const publicUrl = this.settings.publicUrl;
     const tokenRequest: TokenRequest = {
@@ -94,22 +94,6 @@ export abstract class TokenController {
       log.finish(200, outcome);
     }
     return answer.body;
-  }
-
-  /**
-   * The parsed body, within the route's size limit and in UTF-8. The app's own
-   * parser read it (token routes change nothing app-wide), so its declared
-   * length tells the size; Fastify also enforces the limit while reading, and
-   * Express refuses other charsets itself (see token-route hooks).
-   */
-  private checkedBody(request: HttpRequestLike): unknown {
-    const length = Number(request.headers['content-length'] ?? 0);
-    if (length > this.settings.bodyLimitBytes) throw new TokenProblem(400, 'body_too_large', 'The request body is too large.');
-    const charset = /;\s*charset=("?)([^";\s]+)\1/i.exec(request.headers['content-type'] ?? '')?.[2].toLowerCase();
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      throw new TokenProblem(415, 'unsupported_charset', 'The request body charset is not supported.');
-    }
-    return request.body;
   }
 }
 

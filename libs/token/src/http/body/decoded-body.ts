@@ -2,7 +2,7 @@ import type { HttpServer } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
-import type { RoutePlan } from './route-plan';
+import type { RoutePlan } from '../route-plan';
 
 type RouteAt = (path: string) => RoutePlan | undefined;
 
