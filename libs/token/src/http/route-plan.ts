@@ -100,6 +100,10 @@ export class RoutePlan {
   pathOf(url: string): string | undefined {
     const paths = this.paths;
     if (paths.length < 2) return paths[0];
+    // Nearly every request names a mounted path as written: found without normalising (the log line asks on every request).
+    const query = url.indexOf('?');
+    const asWritten = paths.indexOf(query < 0 ? url : url.slice(0, query));
+    if (asWritten >= 0) return paths[asWritten];
     return this.at(normalPath(url)) ?? paths[0];
   }
 
