@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import { RoutePlan } from './http/route-plan';
 import { createTokenController } from './http/token.controller';
 import { TOKEN_MODULE_OPTIONS, TOKEN_ROUTES } from './token.constants';
 import type { TokenModuleExtras, TokenModuleOptions } from './token-module-options';
@@ -15,12 +16,10 @@ export const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } = new
   // Routes are extras, not options: Nest mounts routes before async options resolve.
   .setExtras<TokenModuleExtras>({ isGlobal: false, routes: [] }, (definition, extras) => {
     const routes = extras.routes ?? [];
-    return {
-      ...definition,
-      global: extras.isGlobal,
-      controllers: routes.map(createTokenController),
-      providers: [...(definition.providers ?? []), { provide: TOKEN_ROUTES, useValue: routes }],
-    };
+    const controllers = routes.map(createTokenController);
+    // The routes' plans are made per app (each binds its app's provider), shared there by controller, guard and hooks.
+    const plans = { provide: TOKEN_ROUTES, useFactory: () => routes.map((route, i) => RoutePlan.mounted(route, controllers[i])) };
+    return { ...definition, global: extras.isGlobal, controllers, providers: [...(definition.providers ?? []), plans] };
   })
   .build();
 

@@ -18,7 +18,8 @@ import { TokenThrottler } from './throttling/token-throttler';
 import { ProviderBudget } from './throttling/provider-budget';
 import { TOKEN_MODULE_OPTIONS, TOKEN_ROUTES } from './token.constants';
 import { ConfigurableModuleClass } from './token.module-definition';
-import type { TokenModuleOptions, TokenRouteOptions } from './token-module-options';
+import type { TokenModuleOptions } from './token-module-options';
+import type { RoutePlan } from './http/route-plan';
 import { TokenService } from './token.service';
 import { resolveSettings, TOKEN_SETTINGS, type TokenSettings } from './token-settings';
 import { UpstreamClient } from './upstream/upstream.client';
@@ -89,18 +90,16 @@ export class TokenModule extends ConfigurableModuleClass implements NestModule, 
   constructor(
     @Inject(TokenStore) private readonly store: TokenStore,
     @Inject(TOKEN_SETTINGS) private readonly settings: TokenSettings,
-    @Inject(TOKEN_ROUTES) private readonly routes: readonly TokenRouteOptions[],
+    @Inject(TOKEN_ROUTES) private readonly routes: readonly RoutePlan[],
     private readonly adapterHost: HttpAdapterHost,
     private readonly metrics: TokenMetrics,
-    private readonly registry: TokenProviderRegistry,
   ) {
     super();
   }
 
   /** Runs after the app's body parser is in place and before routes are: the moment to scope body handling to the token routes. */
   configure(_consumer: MiddlewareConsumer): void {
-    const originsOf = (route: TokenRouteOptions) => route.allowedOrigins ?? this.registry.find(route.provider)?.allowedOrigins;
-    installTokenRouteHooks(this.adapterHost.httpAdapter, this.routes, this.settings, this.metrics, originsOf);
+    installTokenRouteHooks(this.adapterHost.httpAdapter, this.routes, this.settings, this.metrics);
   }
 
   async onApplicationShutdown(): Promise<void> {

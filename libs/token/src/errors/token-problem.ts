@@ -56,3 +56,17 @@ export class TokenProblem extends HttpException {
     return { type: 'about:blank', title: problemTitle(status), status, detail: this.message, error: this.code };
   }
 }
+
+/**
+ * The one 401 of the library: a route that needs a signed-in user (the
+ * guard's `access` step) and a provider whose tokens are per user (the
+ * service) answer it alike, with `WWW-Authenticate: Bearer`.
+ */
+export function unauthorized(): TokenProblem {
+  return new TokenProblem(401, 'unauthorized', 'Sign in to request this token.', { 'WWW-Authenticate': 'Bearer' });
+}
+
+/** The one 403 for a foreign origin: the guard and the hooks that run before it (a body is read first) answer it alike. */
+export function originNotAllowed(): TokenProblem {
+  return new TokenProblem(403, 'origin_not_allowed', 'This origin may not request tokens here.');
+}

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { hasBody } from './decoded-body';
+import { hasBody } from './body/decoded-body';
 
 /** How long a request's headers, then its body, may take; `false` leaves one unchecked. */
 export interface RequestDeadlines {

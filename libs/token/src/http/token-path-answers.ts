@@ -1,6 +1,6 @@
 import type { HttpServer } from '@nestjs/common';
 import { TokenProblem } from '../errors/token-problem';
-import type { TokenRouteOptions } from '../token-module-options';
+import type { RoutePlan } from './route-plan';
 import { sendProblem } from './http-exchange';
 
 /** Methods a token route answers (HEAD as GET, as both platforms route it). */
@@ -22,7 +22,7 @@ const notFound = () => new TokenProblem(404, 'not_found', 'No token route is mou
  * - Fastify: a hook answers requests Fastify found no route for
  *   (`request.is404`) when their path is a token path.
  */
-export function installTokenPathAnswers(adapter: HttpServer, routeAt: (path: string) => TokenRouteOptions | undefined): void {
+export function installTokenPathAnswers(adapter: HttpServer, routeAt: (path: string) => RoutePlan | undefined): void {
   const type = (adapter as { getType?(): string }).getType?.();
   if (type === 'express') {
     adapter.use((request: { method: string; path: string }, response: unknown, next: () => void) => {

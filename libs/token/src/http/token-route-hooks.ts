@@ -1,18 +1,15 @@
 import type { HttpServer } from '@nestjs/common';
-import { bodyProblem } from '../errors/body-errors';
-import type { TokenProblem } from '../errors/token-problem';
+import { bodyProblem } from './body/body-rules';
+import { originNotAllowed, type TokenProblem } from '../errors/token-problem';
 import type { TokenMetrics } from '../metrics/token-metrics';
-import type { TokenRouteOptions } from '../token-module-options';
 import type { TokenSettings } from '../token-settings';
-import { emptyBodyExcuses, emptyBodyPreParsing, forgetBody, type PreParsing } from './empty-body';
+import { emptyBodyExcuses, emptyBodyPreParsing, forgetBody, type PreParsing } from './body/empty-body';
 import { sendProblem, type HttpRequestLike } from './http-exchange';
-import { originFirst, type RouteOrigins } from './origin-first';
+import { routeFinder, type RoutePlan } from './route-plan';
 import { installTokenPathAnswers } from './token-path-answers';
-import { installDecodedBodies } from './decoded-body';
+import { installDecodedBodies } from './body/decoded-body';
 import { enforceRequestDeadlines } from './request-deadlines';
 import { TokenRequestLog, type TokenRequestSinks } from './token-request-log';
-
-type RouteAt = (path: string) => TokenRouteOptions | undefined;
 
 /**
  * Makes body errors on the token routes, and only there, problem+json with
@@ -30,16 +27,16 @@ type RouteAt = (path: string) => TokenRouteOptions | undefined;
  */
 export function installTokenRouteHooks(
   adapter: HttpServer | undefined,
-  routes: readonly TokenRouteOptions[],
+  routes: readonly RoutePlan[],
   settings: TokenSettings,
   metrics?: TokenMetrics,
-  originsOf: RouteOrigins = (route) => route.allowedOrigins,
 ): void {
   if (!adapter || routes.length === 0) return;
   const routeAt = routeFinder(routes);
   const sinks: TokenRequestSinks = { log: settings.logRequests, metrics: metrics?.enabled ? metrics : undefined };
-  const foreign = originFirst(originsOf);
-  const refuse = (request: HttpRequestLike, route: TokenRouteOptions, reply: unknown, problem: TokenProblem) => {
+  // The guard's origin rule, before the body is read: a foreign origin gets its 403, never a 400 about a body nobody should have read.
+  const foreign = (request: HttpRequestLike, route: RoutePlan) => (request.method === 'OPTIONS' || route.allowsOrigin(request) ? undefined : originNotAllowed());
+  const refuse = (request: HttpRequestLike, route: RoutePlan, reply: unknown, problem: TokenProblem) => {
     logRefused(request, route, problem.getStatus(), problem.code, sinks);
     sendProblem(reply, problem);
   };
@@ -97,24 +94,10 @@ interface FastifyRoute {
 }
 
 /** Refused before routing, so the route's guard never started its log line: log and count it here. */
-function logRefused(request: HttpRequestLike, route: TokenRouteOptions, status: number, code: string, sinks: TokenRequestSinks): void {
+function logRefused(request: HttpRequestLike, route: RoutePlan, status: number, code: string, sinks: TokenRequestSinks): void {
   if (!sinks.log && !sinks.metrics) return;
   const log = TokenRequestLog.start(request, request.method, sinks);
-  log.route = [route.path].flat().find((path) => request.url.split('?')[0].toLowerCase().endsWith(path.toLowerCase())) ?? [route.path].flat()[0];
-  log.provider = route.provider;
+  log.route = route.pathOf(request.url);
+  log.provider = route.providerName;
   log.finish(status, code);
-}
-
-/**
- * Finds the mounted route at a request path: trailing slash and case ignored,
- * as the platforms route; a global prefix before the route's path allowed.
- */
-function routeFinder(routes: readonly TokenRouteOptions[]): RouteAt {
-  const normalise = (path: string) => `/${path.split('?')[0].replace(/^\/+|\/+$/g, '').toLowerCase()}`;
-  const entries = routes.flatMap((route) => [route.path].flat().map((path) => [normalise(path), route] as const));
-  const exact = new Map(entries);
-  return (path) => {
-    const wanted = normalise(path);
-    return exact.get(wanted) ?? entries.find(([mounted]) => wanted.endsWith(mounted))?.[1];
-  };
 }

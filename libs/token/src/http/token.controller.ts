@@ -1,32 +1,42 @@
 import { Controller, Get, HttpCode, Inject, Options, Post, Req, Type, UseFilters, UseGuards } from '@nestjs/common';
 import { ProblemDetailsFilter } from '../errors/problem-details.filter';
-import { TokenProblem } from '../errors/token-problem';
 import type { TokenRequest } from '../providers/token-provider';
 import { TokenService, type TokenAnswer } from '../token.service';
 import { TOKEN_SETTINGS, type TokenSettings } from '../token-settings';
+import { TOKEN_ROUTES } from '../token.constants';
 import type { TokenRouteOptions } from '../token-module-options';
 import { baseUrlOf } from './base-url';
+import { checkedBody } from './body/body-rules';
 import type { HttpRequestLike } from './http-exchange';
-import { tokenContextOf } from './token-context';
+import type { RoutePlan } from './route-plan';
 import { NoStore } from './token-headers';
 import { readTokenInput } from './token-input';
 import { TokenRequestLog } from './token-request-log';
-import { AllowedOrigins, TokenAccess, TokenRoute } from './token-route.decorator';
+import { TokenUsers } from './token-users';
 import { TokenGuard } from './token.guard';
 
 /**
  * A mounted token route: GET and POST (Miso's browser client POSTs first; the
  * docs GET), and OPTIONS for CORS preflights. The module makes one subclass
- * per configured route; {@link TokenGuard} has resolved the provider and the
- * user by the time a handler runs.
+ * per configured route; each instance serves its app's plan of that route
+ * (made at start-up, its provider bound), so no request looks a provider up.
+ * {@link TokenGuard} has checked the provider and resolved the user by the
+ * time a handler runs.
  */
 @UseFilters(ProblemDetailsFilter)
 @UseGuards(TokenGuard)
-export class TokenController {
+export abstract class TokenController {
+  /** The route this controller serves, as this app made it. */
+  protected readonly route: RoutePlan;
+
   constructor(
     protected readonly tokens: TokenService,
     @Inject(TOKEN_SETTINGS) protected readonly settings: TokenSettings,
-  ) {}
+    protected readonly users: TokenUsers,
+    @Inject(TOKEN_ROUTES) routes: readonly RoutePlan[],
+  ) {
+    this.route = routes.find((route) => route.controller === new.target)!;
+  }
 
   @Get()
   @NoStore()
@@ -53,19 +63,21 @@ export class TokenController {
    * path awaits nothing), else as a promise.
    */
   protected answer(request: HttpRequestLike): unknown {
-    const context = tokenContextOf(request)!;
-    const provider = context.provider!;
-    const body = request.method === 'POST' ? this.checkedBody(request) : undefined;
+    const route = this.route;
+    const provider = route.provider!;
+    const body = request.method === 'POST' ? checkedBody(request, this.settings.bodyLimitBytes) : undefined;
     const input = readTokenInput((request.query ?? {}) as Record<string, unknown>, body, provider.audienceParam);
     const publicUrl = this.settings.publicUrl;
     const tokenRequest: TokenRequest = {
-      user: context.user ?? undefined,
+      user: this.users.of(request),
       audience: input.audience,
       // Read only by configs that point back here (Miso's).
       get baseUrl() {
         return baseUrlOf(request, publicUrl);
       },
-      path: context.path,
+      get path() {
+        return route.pathOf(request.url);
+      },
     };
     if (input.refreshToken) return this.tokens.refreshFrom(provider, input.refreshToken, tokenRequest).then((answer) => this.answered(request, answer, 'refreshed'));
     const now = this.tokens.issueNow(provider, tokenRequest);
@@ -83,31 +95,12 @@ export class TokenController {
     }
     return answer.body;
   }
-
-  /**
-   * The parsed body, within the route's size limit and in UTF-8. The app's own
-   * parser read it (token routes change nothing app-wide), so its declared
-   * length tells the size; Fastify also enforces the limit while reading, and
-   * Express refuses other charsets itself (see token-route hooks).
-   */
-  private checkedBody(request: HttpRequestLike): unknown {
-    const length = Number(request.headers['content-length'] ?? 0);
-    if (length > this.settings.bodyLimitBytes) throw new TokenProblem(400, 'body_too_large', 'The request body is too large.');
-    const charset = /;\s*charset=("?)([^";\s]+)\1/i.exec(request.headers['content-type'] ?? '')?.[2].toLowerCase();
-    if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
-      throw new TokenProblem(415, 'unsupported_charset', 'The request body charset is not supported.');
-    }
-    return request.body;
-  }
 }
 
-/** Makes the controller class of one mounted route. */
+/** Makes the controller class of one mounted route; its plan is made per app (`RoutePlan.mounted`). */
 export function createTokenController(route: TokenRouteOptions): Type<TokenController> {
   class MountedTokenController extends TokenController {}
   Object.defineProperty(MountedTokenController, 'name', { value: `TokenController(${route.provider})` });
   Controller(route.path)(MountedTokenController);
-  TokenRoute({ provider: route.provider, path: route.path, cors: route.cors, perMinute: route.rateLimit?.perMinute })(MountedTokenController);
-  TokenAccess(route.access)(MountedTokenController);
-  if (route.allowedOrigins) AllowedOrigins(route.allowedOrigins)(MountedTokenController);
   return MountedTokenController;
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { TokenProblem } from '../errors/token-problem';
 import { TOKEN_ROUTES } from '../token.constants';
-import type { TokenRouteOptions } from '../token-module-options';
+import type { RoutePlan } from '../http/route-plan';
 import { RegisterTokenProvider, type TokenProvider } from './token-provider';
 
 /**
@@ -15,7 +15,7 @@ export class TokenProviderRegistry implements OnModuleInit {
 
   constructor(
     private readonly discovery: DiscoveryService,
-    @Inject(TOKEN_ROUTES) private readonly routes: readonly TokenRouteOptions[],
+    @Inject(TOKEN_ROUTES) private readonly routes: readonly RoutePlan[],
   ) {}
 
   onModuleInit(): void {
@@ -27,7 +27,7 @@ export class TokenProviderRegistry implements OnModuleInit {
       if (this.providers.has(provider.name)) throw new Error(`TokenModule: two token providers are named "${provider.name}"`);
       this.providers.set(provider.name, provider);
     }
-    for (const route of this.routes) this.checkRoute(route);
+    for (const route of this.routes) this.bindRoute(route);
   }
 
   /** Names of the providers that are configured (the metrics keep one circuit series per each). */
@@ -42,16 +42,22 @@ export class TokenProviderRegistry implements OnModuleInit {
 
   /** The enabled provider named `name`; 404 when it is unknown or not configured. */
   enabled(name: string): TokenProvider {
-    const provider = this.providers.get(name);
-    if (!provider || provider.enabled === false) throw new TokenProblem(404, 'not_found', 'No token provider is configured for this route.');
-    return provider;
+    return enabledOrNotFound(this.providers.get(name));
   }
 
-  private checkRoute(route: TokenRouteOptions): void {
-    const provider = this.providers.get(route.provider);
-    if (!provider) throw new Error(`TokenModule: route ${String(route.path)} names unknown provider "${route.provider}"`);
+  /** Binds a mounted route to its provider, once, as the app starts: requests never look it up by name. */
+  private bindRoute(route: RoutePlan): void {
+    const provider = this.providers.get(route.providerName!);
+    if (!provider) throw new Error(`TokenModule: route ${String(route.paths)} names unknown provider "${route.providerName}"`);
     if ((provider.issuesRefreshHandles || provider.scope === 'user') && route.access !== 'signed-in') {
-      throw new Error(`TokenModule: route ${String(route.path)} of provider "${route.provider}" must be signed-in: its tokens are per user`);
+      throw new Error(`TokenModule: route ${String(route.paths)} of provider "${route.providerName}" must be signed-in: its tokens are per user`);
     }
+    route.bind(provider);
   }
+}
+
+/** `provider` when it is there and configured; else the 404 a token route answers. */
+export function enabledOrNotFound(provider: TokenProvider | undefined): TokenProvider {
+  if (!provider || provider.enabled === false) throw new TokenProblem(404, 'not_found', 'No token provider is configured for this route.');
+  return provider;
 }

@@ -60,7 +60,7 @@ export class TokenThrottler {
    * Counts `request` against the budgets of the route `plan`; throws 429 (with
    * `Retry-After`) when one is spent. Synchronous when counting in this process.
    */
-  check(request: HttpRequestLike, plan: RoutePlan): void | Promise<void> {
+  check(request: HttpRequestLike, plan: Pick<RoutePlan, 'id' | 'perMinute'>): void | Promise<void> {
     const tracker = this.trackerOf(request);
     const now = this.settings.clock.now();
     const window = Math.floor(now / MINUTE_MS);

@@ -2,9 +2,9 @@ import type { HttpServer } from '@nestjs/common';
 import type { IncomingHttpHeaders } from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { createGunzip, createInflate } from 'node:zlib';
-import type { TokenRouteOptions } from '../token-module-options';
+import type { RoutePlan } from '../route-plan';
 
-type RouteAt = (path: string) => TokenRouteOptions | undefined;
+type RouteAt = (path: string) => RoutePlan | undefined;
 
 /** Content codings a token route reads; anything else is 415 (RFC 9110 §15.5.16). */
 const DECODERS: Readonly<Record<string, (() => Transform) | undefined>> = {

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import type { HttpRequestLike } from './http-exchange';
+import type { HttpRequestLike } from '../http-exchange';
 
 /**
  * "An empty body is no body, whatever its Content-Type says": the Miso
