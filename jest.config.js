@@ -6,6 +6,8 @@ module.exports = {
   testRegex: '(libs|src|test|bench)/.*\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleNameMapper: {
+    // ESM-style relative imports (`./x.js`, the browser client's) resolve to their TypeScript source.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
     // Specs run against the library source, by its package name.
     "^nestjs-token-broker$": "<rootDir>/libs/token/src",
     // ...except its package.json (the demo page finds the built browser client from it).

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** The browser client's emitted ES modules, as the package builds them into `dist/browser`. */
-export const CLIENT_FILES = ['index.js', 'token-client.js', 'types.js'] as const;
+export const CLIENT_FILES = ['index.js', 'token-client.js', 'token-client-error.js', 'types.js'] as const;
 
 /**
  * The demo page's files, read once: the page itself (next to this file, in

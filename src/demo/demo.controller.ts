@@ -41,7 +41,7 @@ export class DemoController {
     return this.assets.css;
   }
 
-  /** The page script and the browser client's modules (`index.js`, `token-client.js`, `types.js`). */
+  /** The page script and the browser client's modules (`index.js`, `token-client.js`, `token-client-error.js`, `types.js`). */
   @Get('demo/:file')
   @Header('Content-Type', 'text/javascript; charset=utf-8')
   @Header('Cache-Control', 'no-cache')

@@ -121,7 +121,7 @@ describe('the built app (node dist/src/main.js)', () => {
     expect(await page.text()).toContain('<script type="module" src="/demo/demo.js"></script>');
     const session = await fetch(`${url}/demo/session`, { method: 'POST' });
     expect(await session.json()).toEqual({ bearer: demoBearer });
-    for (const file of ['demo.js', 'index.js', 'token-client.js', 'types.js']) {
+    for (const file of ['demo.js', 'index.js', 'token-client.js', 'token-client-error.js', 'types.js']) {
       const script = await fetch(`${url}/demo/${file}`);
       expect([file, script.status, script.headers.get('content-type')]).toEqual([file, 200, 'text/javascript; charset=utf-8']);
     }

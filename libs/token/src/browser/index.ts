@@ -3,7 +3,8 @@
  * shipped as ESM. Only the public names; the `.js` suffixes let browsers load the
  * emitted files without a bundler.
  */
-export { createTokenClient, TokenClientError } from './token-client.js';
+export { createTokenClient } from './token-client.js';
+export { TokenClientError } from './token-client-error.js';
 export type {
   TabChannel,
   TabLocks,

@@ -1,4 +1,5 @@
-import { createTokenClient, TokenClientError } from './token-client';
+import { createTokenClient } from './token-client';
+import { TokenClientError } from './token-client-error';
 import type { TokenClientOptions } from './types';
 
 type Answer = { status?: number; json?: unknown; throws?: Error };

@@ -1,35 +1,9 @@
 /**
- * The whole runtime of the browser client, in one file on purpose: the emitted ESM
- * must load in a browser without a bundler, so relative imports need `.js`
- * suffixes, which the repo's jest setup cannot resolve. Type imports are erased,
- * so `./types.js` costs neither the browser nor jest anything.
+ * The browser client's runtime. The emitted ESM loads in a browser without a
+ * bundler, so relative imports carry `.js` suffixes (jest maps them back).
  */
+import { TokenClientError } from './token-client-error.js';
 import type { TabChannel, TabLocks, TokenClient, TokenClientOptions, TokenListener, TokenResult } from './types.js';
-
-/**
- * Why no token could be had. `code` is the problem+json `error` member of the
- * route's answer (`unauthorized`, `rate_limited`, ...), `http_error` for an error
- * answer without one, `network_error` (status 0) when the request never got an
- * answer, `invalid_response` for a success answer without a token and lifetime.
- *
- * @example
- * try {
- *   await client.getToken();
- * } catch (e) {
- *   if (e instanceof TokenClientError && e.code === 'unauthorized') showSignIn();
- * }
- */
-export class TokenClientError extends Error {
-  override name = 'TokenClientError';
-
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
 
 /** A token with the moment it enters its refresh-ahead window, and the handle that refreshes it. */
 interface Grant {
