@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { redisCorner } from '../support/redis-server';
-import { MISO_PATHS, misoHeaders, rawSend, sentifydEndpoint, withRefreshToken } from './replay';
+import { MISO_PATHS, misoHeaders, sentifydEndpoint, withRefreshToken } from './replay';
+import { rawSend } from '../support/http';
 
 /**
  * "Refresh means fresher", timed with a moved clock: the issue's 30 s tokens

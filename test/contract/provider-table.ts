@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { FakeClock, type SimulatorMode, type UpstreamSimulator } from 'nestjs-token-broker/testing';
 import type { AppOverrides } from '../../src/config/token-providers';
 import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
-import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
+import { expectNoStore, expectProblem } from '../support/expect-reply';
+import { headerText, METHODS, send, type Method, type Reply } from '../support/http';
 
 /** One catalogue provider of the example app, as the shared tables below see it. */
 export interface CatalogueProvider {
@@ -177,12 +178,12 @@ export function describePerRequestRoute(provider: CatalogueProvider): void {
       for (let i = 0; i < 10; i++) expect((await rig.ask(method, 'alice')).status).toBe(200);
       const limited = await rig.ask(method, 'alice');
       expectProblem(limited, 429);
-      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       expect(rig.upstream.count).toBe(10);
       // Another user has a budget of their own.
       expect((await rig.ask(method, 'bob')).status).toBe(200);
       // A sliding minute: Retry-After says when the burst has faded enough for one more.
-      rig.clock.advance(Number(limited.headers.get('retry-after')) * 1000);
+      rig.clock.advance(Number(limited.headers['retry-after']) * 1000);
       expect((await rig.ask(method, 'alice')).status).toBe(200);
     });
 

@@ -4,8 +4,9 @@ import { parseEnv } from '../../src/config/env.schema';
 import { expectEnvRefused } from '../support/env-refusal';
 import { bootApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, METHODS, type Reply } from './http';
 import { describePerRequestRoute, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
+import { expectNoStore } from '../support/expect-reply';
+import { METHODS, type Reply } from '../support/http';
 
 const ROUTE = '/api/assemblyai/token';
 

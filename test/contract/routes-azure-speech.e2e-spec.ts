@@ -1,7 +1,8 @@
 import { startAzureSpeechSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, METHODS, type Method } from './http';
 import { describeSharedRoute, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
+import { expectNoStore } from '../support/expect-reply';
+import { METHODS, type Method } from '../support/http';
 
 const ROUTE = '/api/azure-speech/token';
 /** 9 minutes of reuse, minus the library's margin (30 s, up to 20 % more). */
@@ -33,7 +34,7 @@ eachPlatform(() => {
     it('answers { token, region, expiresIn, expiresAt } with the token the service issued', async () => {
       const reply = await rig.ask(method, 'alice');
       expect(reply.status).toBe(200);
-      expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(reply.headers['content-type']).toMatch(/^application\/json/);
       expectNoStore(reply);
       expect(reply.body).toEqual({ token: expect.any(String), region: 'westeurope', expiresIn: expect.any(Number), expiresAt: expect.any(String) });
       expect(Object.keys(reply.body)).toHaveLength(4);

@@ -1,7 +1,8 @@
 import { startDeepgramSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { METHODS, recordMethods, type Method, type Reply } from './http';
 import { describePerRequestRoute, expectCatalogueAnswer, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
+import { METHODS, type Method, type Reply } from '../support/http';
+import { recordMethods } from '../support/harness';
 
 const ROUTE = '/api/deepgram/token';
 

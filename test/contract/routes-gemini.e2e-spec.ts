@@ -1,7 +1,9 @@
 import { startGeminiSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { expectProblem, METHODS, recordMethods, type Method, type Reply } from './http';
 import { describePerRequestRoute, expectCatalogueAnswer, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
+import { expectProblem } from '../support/expect-reply';
+import { METHODS, type Method, type Reply } from '../support/http';
+import { recordMethods } from '../support/harness';
 
 const ROUTE = '/api/gemini/live-token';
 const MODEL = 'gemini-live-2.5-flash-preview';

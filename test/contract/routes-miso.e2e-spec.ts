@@ -1,8 +1,9 @@
-import { bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bootApp, startUpstreams, type RunningApp, type Upstreams, recordMethods } from '../support/harness';
 import { FakeClock, startMisoSimulator } from 'nestjs-token-broker/testing';
-import { expectNoStore, expectProblem, METHODS, recordMethods, send, type Method } from './http';
 import { eachPlatform } from '../support/platforms';
 import { describeSharedRoute, type CatalogueProvider } from './provider-table';
+import { expectNoStore, expectProblem } from '../support/expect-reply';
+import { METHODS, send, type Method } from '../support/http';
 
 const ROUTE = '/api/client-token';
 
@@ -43,7 +44,7 @@ eachPlatform(() => {
       it('answers the contract shape with no-store headers', async () => {
         const reply = await send(running.url, ROUTE, method);
         expect(reply.status).toBe(200);
-        expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(reply.headers['content-type']).toMatch(/^application\/json/);
         expectNoStore(reply);
         expect(reply.body).toEqual({
           token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),

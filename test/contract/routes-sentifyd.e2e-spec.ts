@@ -1,7 +1,8 @@
-import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams, recordMethods, unsignedBearer } from '../support/harness';
 import { FakeClock } from 'nestjs-token-broker/testing';
-import { expectNoStore, expectProblem, METHODS, recordMethods, send, unsignedBearer, type Method, type Reply } from './http';
 import { eachPlatform } from '../support/platforms';
+import { expectNoStore, expectProblem } from '../support/expect-reply';
+import { METHODS, send, type Method, type Reply } from '../support/http';
 
 const ROUTE = '/request_tokens';
 

@@ -1,7 +1,8 @@
 import { SANDBOX_ELEVENLABS_AGENT, startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
 import { bootApp, type RunningApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { expectProblem, METHODS, send } from './http';
+import { expectProblem } from '../support/expect-reply';
+import { METHODS, send } from '../support/http';
 
 const LIFETIME = { expiresIn: expect.any(Number), expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) };
 

@@ -1,8 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { FakeClock, startDeepgramSimulator, UpstreamSimulator, type SimulatorMode } from 'nestjs-token-broker/testing';
-import { expectNoStore, expectProblem, recordMethods, send, METHODS, type Method } from '../contract/http';
 import { eachPlatform } from '../support/platforms';
 import { bootLibraryApp } from './app.module';
+import { expectNoStore, expectProblem } from '../support/expect-reply';
+import { recordMethods } from '../support/harness';
+import { send, METHODS, type Method } from '../support/http';
 
 const ROUTE = '/api/weather-token';
 
