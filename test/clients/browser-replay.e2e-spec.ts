@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
-import { bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { useChromium } from '../support/browser';
+import { bootApp, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { bootCookieApp, openOn, recordRequests, startPageServer } from './page-origins';
 import { MISO_PATHS, sentifydEndpoint } from './replay';
@@ -56,11 +56,7 @@ function replaySentifyd(page: Page, endpoint: string) {
   }, endpoint);
 }
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-afterAll(() => browser?.close());
+const browser = useChromium();
 
 eachPlatform(() => {
   let upstreams: Upstreams;
@@ -75,11 +71,7 @@ eachPlatform(() => {
     // Any port of the loopback host: the app's own origin and the other page's.
     running = await bootApp({ ...upstreams.env, MISO_ALLOWED_ORIGINS: 'http://127.0.0.1:*', TOKEN_ALLOWED_ORIGINS: other.origin });
   });
-  afterAll(async () => {
-    await running?.close();
-    await other?.close();
-    await upstreams?.close();
-  });
+  afterAll(() => closeAll([running, other, upstreams]));
   beforeEach(async () => {
     context = await browser.newContext();
     page = await context.newPage();
@@ -134,11 +126,7 @@ eachPlatform(() => {
       other = await startPageServer();
       site = await bootCookieApp({ apiKey: upstreams.secrets.avatarApiKey, backendUrl: upstreams.sentifyd.url }, [other.origin]);
     });
-    afterAll(async () => {
-      await site?.app.close();
-      await other?.close();
-      await upstreams?.close();
-    });
+    afterAll(() => closeAll([site?.app, other, upstreams]));
     beforeEach(async () => {
       context = await browser.newContext();
       await context.addCookies([{ name: 'session', value: 'visitor-1', url: site.url }]);

@@ -1,4 +1,4 @@
-import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { MISO_PATHS, misoHeaders, sentifydEndpoint, withRefreshToken } from './replay';
 import { rawSend, type Framing, type Reply } from '../support/http';
@@ -26,10 +26,7 @@ eachPlatform(() => {
     upstreams = await startUpstreams();
     running = await bootApp({ ...upstreams.env, MISO_ALLOWED_ORIGINS: PAGE });
   });
-  afterAll(async () => {
-    await running?.close();
-    await upstreams?.close();
-  });
+  afterAll(() => closeAll([running, upstreams]));
 
   describe.each(MISO_PATHS)('Miso DataClient on %s', (path) => {
     it.each<Framing>(['length-0', 'chunked-0'])('its POST with Content-Type: application/json and no body (%s) answers exactly as a GET', async (framing) => {

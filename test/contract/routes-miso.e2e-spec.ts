@@ -1,4 +1,4 @@
-import { bootApp, startUpstreams, type RunningApp, type Upstreams, recordMethods } from '../support/harness';
+import { bootApp, startUpstreams, type RunningApp, type Upstreams, recordMethods, closeAll } from '../support/harness';
 import { FakeClock, startMisoSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
 import { describeSharedRoute, type CatalogueProvider } from './provider-table';
@@ -30,10 +30,7 @@ eachPlatform(() => {
     let running: RunningApp;
     let clock: FakeClock;
 
-    afterEach(async () => {
-      await running?.close();
-      await upstreams?.close();
-    });
+    afterEach(() => closeAll([running, upstreams]));
 
     describe('with the default configuration', () => {
       beforeEach(async () => {

@@ -1,4 +1,4 @@
-import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams, recordMethods, unsignedBearer } from '../support/harness';
+import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams, recordMethods, unsignedBearer, closeAll } from '../support/harness';
 import { FakeClock } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
 import { expectNoStore, expectProblem } from '../support/expect-reply';
@@ -34,10 +34,7 @@ eachPlatform(() => {
       expect(Number.isInteger(expiresIn) && expiresIn >= 1 && expiresIn < 3600).toBe(true);
     }
 
-    afterEach(async () => {
-      await running?.close();
-      await upstreams?.close();
-    });
+    afterEach(() => closeAll([running, upstreams]));
 
     describe('signed-in only', () => {
       beforeEach(() => boot());

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bootApp, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { killAllPrivateRedis, startPrivateRedis, type PrivateRedis } from '../support/redis-server';
 
@@ -26,14 +26,7 @@ describe('health probes follow Redis', () => {
       upstreams = await startUpstreams();
       running = await bootApp({ ...upstreams.env, REDIS_URL: redis.url });
     });
-    afterAll(async () => {
-      try {
-        await running?.close();
-        await upstreams?.close();
-      } finally {
-        await killAllPrivateRedis();
-      }
-    });
+    afterAll(() => closeAll([running, upstreams], killAllPrivateRedis));
 
     const probe = async (path: string): Promise<Probe> => {
       const response = await fetch(`${running.url}${path}`);

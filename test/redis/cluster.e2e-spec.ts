@@ -1,7 +1,7 @@
 import { Cluster } from 'ioredis';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { killAllPrivateRedis, type PrivateRedis } from '../support/redis-server';
 import { startCluster } from '../support/redis-topologies';
 
@@ -33,15 +33,7 @@ describe('Redis Cluster: two instances, three masters', () => {
     A = await bootApp(env);
     B = await bootApp(env);
   }, 40_000);
-  afterAll(async () => {
-    try {
-      await A?.close();
-      await B?.close();
-      await upstreams?.close();
-    } finally {
-      await killAllPrivateRedis();
-    }
-  });
+  afterAll(() => closeAll([A, B, upstreams], killAllPrivateRedis));
 
   const auth = (user: string) => ({ authorization: bearer(upstreams.secrets.jwtSecret, user) });
 

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import Module from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bearer, bootApp, expectNoSecrets, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, expectNoSecrets, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { killAllPrivateRedis, scanKeys, startPrivateRedis, uniquePrefix, type PrivateRedis } from '../support/redis-server';
 
 interface SentifydBody {
@@ -61,16 +61,11 @@ describe('Redis outage and recovery', () => {
     running = await bootApp(env, { store: RedisTokenStore.fromUrl(redis.url, { prefix }), storeKey: randomBytes(32) });
   });
 
-  afterAll(async () => {
-    try {
-      await running?.close();
-      await upstreams?.close();
-    } finally {
-      await killAllPrivateRedis();
-      realProcess.off('unhandledRejection', onRejection);
-      realProcess.off('uncaughtException', onException);
-    }
-  });
+  afterAll(() => closeAll([running, upstreams], async () => {
+    await killAllPrivateRedis();
+    realProcess.off('unhandledRejection', onRejection);
+    realProcess.off('uncaughtException', onException);
+  }));
 
   const alice = () => bearer(upstreams.secrets.jwtSecret, 'alice');
   const miso = () => fetch(`${running.url}/api/client-token`);

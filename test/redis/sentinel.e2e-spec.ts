@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { killAllPrivateRedis } from '../support/redis-server';
 import { startSentinelSet, until, type SentinelSet } from '../support/redis-topologies';
 
@@ -31,14 +31,7 @@ describe('Redis Sentinel: a primary failover without restart', () => {
       REDIS_PASSWORD: password,
     });
   }, 30_000);
-  afterAll(async () => {
-    try {
-      await app?.close();
-      await upstreams?.close();
-    } finally {
-      await killAllPrivateRedis();
-    }
-  });
+  afterAll(() => closeAll([app, upstreams], killAllPrivateRedis));
 
   const auth = (user: string) => ({ authorization: bearer(upstreams.secrets.jwtSecret, user) });
 

@@ -1,5 +1,5 @@
 import Redis from 'ioredis';
-import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { killAllPrivateRedis } from '../support/redis-server';
 import { startTlsRedis, type TlsRedis } from '../support/redis-topologies';
 
@@ -24,16 +24,10 @@ describe('Redis over TLS (rediss:// and REDIS_TLS_CA)', () => {
     app = await bootApp({ ...upstreams.env, REDIS_URL: redis.url, REDIS_TLS_CA: redis.caPath });
     untrusted = await bootApp({ ...upstreams.env, REDIS_URL: redis.url });
   }, 30_000);
-  afterAll(async () => {
-    try {
-      await app?.close();
-      await untrusted?.close();
-      await upstreams?.close();
-    } finally {
-      await killAllPrivateRedis();
-      redis?.cleanup();
-    }
-  });
+  afterAll(() => closeAll([app, untrusted, upstreams], async () => {
+    await killAllPrivateRedis();
+    redis?.cleanup();
+  }));
 
   it('is ready, serves grants and refreshes handles through the TLS server, and keeps its keys there', async () => {
     expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);

@@ -1,3 +1,4 @@
+import { live } from './lifecycle';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -30,6 +31,11 @@ export async function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     timeout: 30_000,
   });
+}
+
+/** Chromium for the whole spec file (or block): launched before all, closed after all. */
+export function useChromium(): Browser {
+  return live(launchChromium, { timeout: 60_000 });
 }
 
 /**

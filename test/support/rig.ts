@@ -2,6 +2,7 @@ import type { TokenModuleOptions } from 'nestjs-token-broker';
 import { FakeClock } from 'nestjs-token-broker/testing';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from './harness';
 import { Client } from './http';
+import { live } from './lifecycle';
 
 /** Both simulators, the example app on a FakeClock, and a recording client. */
 export interface Rig {
@@ -37,28 +38,7 @@ export const MISO = '/api/client-token';
 export const SENTIFYD = '/request_tokens';
 
 
-/**
- * Starts a rig before all (or each) test of the enclosing block and closes it
- * after. The returned object stands for the rig of the moment, so specs write
- * `rig.client.get(…)` as if they had started it themselves.
- */
+/** Starts a rig before all (or each) test of the enclosing block and closes it after; see `live`. */
 export function useRig(when: 'all' | 'each' = 'all', env: Record<string, string> = {}, overrides: Partial<TokenModuleOptions> = {}): Rig {
-  let current: Rig | undefined;
-  const start = async () => {
-    current = await startRig(env, overrides);
-  };
-  const stop = () => current?.close();
-  if (when === 'all') {
-    beforeAll(start);
-    afterAll(stop);
-  } else {
-    beforeEach(start);
-    afterEach(stop);
-  }
-  return new Proxy({} as Rig, {
-    get: (_target, name) => {
-      if (!current) throw new Error('the rig starts in a before hook: use it inside a test');
-      return current[name as keyof Rig];
-    },
-  });
+  return live(() => startRig(env, overrides), { when });
 }
