@@ -275,3 +275,34 @@ export function describeSharedRoute(provider: CatalogueProvider): void {
     });
   });
 }
+
+/**
+ * A rig for a block whose tests each start their own (`await rig.start(provider, env)`):
+ * the returned object stands for the rig of the moment and closes it after each test.
+ */
+export function useProviderRig(): ProviderRig & { start: typeof startProviderRig } {
+  let current: ProviderRig | undefined;
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  const start: typeof startProviderRig = async (...args) => (current = await startProviderRig(...args));
+  return new Proxy({} as ProviderRig & { start: typeof startProviderRig }, {
+    get: (_target, name) => {
+      if (name === 'start') return start;
+      if (!current) throw new Error('no rig yet: call rig.start(…) first');
+      return Reflect.get(current, name);
+    },
+    set: (_target, name, value) => Reflect.set(current ?? {}, name, value),
+  });
+}
+
+/** A catalogue provider whose answer carries the browser's token as `token`. */
+export function tokenProvider(
+  route: string,
+  startUpstream: CatalogueProvider['startUpstream'],
+  env: CatalogueProvider['env'],
+  more: Partial<CatalogueProvider> = {},
+): CatalogueProvider {
+  return { route, startUpstream, env, tokenOf: (body) => body.token, ...more };
+}

@@ -1,6 +1,6 @@
 import { startAzureSpeechSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { describeSharedRoute, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
+import { describeSharedRoute, tokenProvider, useProviderRig } from './provider-table';
 import { expectNoStore } from '../support/expect-reply';
 import { METHODS, type Method } from '../support/http';
 
@@ -9,12 +9,7 @@ const ROUTE = '/api/azure-speech/token';
 const SERVED_MIN = 540 - 36;
 const SERVED_MAX = 540 - 30;
 
-const azure: CatalogueProvider = {
-  route: ROUTE,
-  startUpstream: (key) => startAzureSpeechSimulator({ key, region: 'westeurope' }),
-  env: (key, url) => ({ AZURE_SPEECH_KEY: key, AZURE_SPEECH_REGION: 'westeurope', AZURE_SPEECH_ENDPOINT: url }),
-  tokenOf: (body) => body.token,
-};
+const azure = tokenProvider(ROUTE, (key) => startAzureSpeechSimulator({ key, region: 'westeurope' }), (key, url) => ({ AZURE_SPEECH_KEY: key, AZURE_SPEECH_REGION: 'westeurope', AZURE_SPEECH_ENDPOINT: url }));
 
 /**
  * Azure AI Speech: the resource key is exchanged at `issueToken` for a JWT
@@ -25,11 +20,10 @@ eachPlatform(() => {
   describeSharedRoute(azure);
 
   describe.each(METHODS)(`%s ${ROUTE}: the Speech token and its region`, (method: Method) => {
-    let rig: ProviderRig;
+    const rig = useProviderRig();
     beforeEach(async () => {
-      rig = await startProviderRig(azure);
+      await rig.start(azure);
     });
-    afterEach(() => rig.close());
 
     it('answers { token, region, expiresIn, expiresAt } with the token the service issued', async () => {
       const reply = await rig.ask(method, 'alice');
