@@ -11,14 +11,11 @@ interface SentifydBody {
 /** One app instance on a RedisTokenStore (the real Redis at REDIS_URL, a prefix of this run only). */
 describe('one instance on Redis', () => {
   const corner = redisCorner('test:single');
-  const prefix = corner.prefix;
   const storeKey = randomBytes(32);
-  let raw: Redis;
   let upstreams: Upstreams;
   let running: RunningApp;
 
   beforeAll(async () => {
-    raw = corner.raw;
     upstreams = await startUpstreams();
     // A slow upstream keeps the first call in flight while the whole burst arrives.
     upstreams.miso.delayMs = 150;
@@ -40,7 +37,7 @@ describe('one instance on Redis', () => {
     expect(upstreams.miso.count).toBe(1);
     expect(new Set(bodies.map((b) => b.token)).size).toBe(1);
     // The grant went to Redis (sealed), not only to this process.
-    expect((await scanKeys(raw, `${prefix}grant:`)).length).toBeGreaterThanOrEqual(1);
+    expect((await scanKeys(corner.raw, `${corner.prefix}grant:`)).length).toBeGreaterThanOrEqual(1);
   });
 
   it('200 concurrent cold /request_tokens for one avatar from a few users make one login; each user gets own handles', async () => {
@@ -91,13 +88,10 @@ describe('one instance on Redis', () => {
  */
 describe('cache-hit latency (figures only)', () => {
   const corner = redisCorner('test:latency');
-  const prefix = corner.prefix;
-  let raw: Redis;
   let upstreams: Upstreams;
   const apps: RunningApp[] = [];
 
   beforeAll(async () => {
-    raw = corner.raw;
     upstreams = await startUpstreams();
   });
 
@@ -108,7 +102,7 @@ describe('cache-hit latency (figures only)', () => {
   });
 
   async function measure(label: string, env: Record<string, string>, redis: boolean): Promise<void> {
-    const overrides = redis ? { store: RedisTokenStore.fromUrl(sharedRedisUrl(), { prefix: `${prefix}${label}:` }) } : {};
+    const overrides = redis ? { store: RedisTokenStore.fromUrl(sharedRedisUrl(), { prefix: `${corner.prefix}${label}:` }) } : {};
     const running = await bootApp(env, overrides);
     apps.push(running);
     const url = `${running.url}/api/client-token`;
