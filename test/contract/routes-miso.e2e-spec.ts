@@ -1,7 +1,7 @@
 import { bootApp, startUpstreams, type RunningApp, type Upstreams, recordMethods, closeAll } from '../support/harness';
 import { FakeClock, startMisoSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { describeSharedRoute, type CatalogueProvider } from './provider-table';
+import { describeSharedRoute, tokenProvider } from './provider-table';
 import { expectNoStore, expectProblem } from '../support/expect-reply';
 import { METHODS, send, type Method } from '../support/http';
 
@@ -14,13 +14,12 @@ async function setup(options: Parameters<typeof startUpstreams>[0] = {}, env: Re
   return { upstreams, running };
 }
 
-const miso: CatalogueProvider = {
-  route: ROUTE,
-  signedIn: false,
-  startUpstream: (clientSecret) => startMisoSimulator({ clientId: 'ctrl-test-app', clientSecret }),
-  env: (clientSecret, url) => ({ MISO_CLIENTID: 'ctrl-test-app', MISO_CLIENTSECRET: clientSecret, MISO_CONTROLLER_URL: url }),
-  tokenOf: (body) => body.token,
-};
+const miso = tokenProvider(
+  ROUTE,
+  (clientSecret) => startMisoSimulator({ clientId: 'ctrl-test-app', clientSecret }),
+  (clientSecret, url) => ({ MISO_CLIENTID: 'ctrl-test-app', MISO_CLIENTSECRET: clientSecret, MISO_CONTROLLER_URL: url }),
+  { signedIn: false },
+);
 
 eachPlatform(() => {
   describeSharedRoute(miso);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { FakeClock, startOAuth2Simulator, type OAuth2SimulatorOptions, type UpstreamSimulator } from 'nestjs-token-broker/testing';
 import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { describeSharedRoute, type CatalogueProvider } from './provider-table';
+import { describeSharedRoute, tokenProvider } from './provider-table';
 import { expectNoStore, expectProblem } from '../support/expect-reply';
 import { headerText, METHODS, send, type Method, type Reply } from '../support/http';
 
@@ -19,13 +19,12 @@ const CLIENT_ID = 'ctrl:test-app';
  * exchanged for an access token with the configured scope and audience, one
  * for the whole application; browsers get the token and its type, never the secret.
  */
-const oauth2: CatalogueProvider = {
-  route: ROUTE,
-  extraFaults: [['denied', 502, 'upstream_invalid']],
-  startUpstream: (clientSecret) => startOAuth2Simulator({ clientId: CLIENT_ID, clientSecret }),
-  env: (clientSecret, url) => ({ OAUTH2_TOKEN_URL: `${url}/oauth/token`, OAUTH2_CLIENT_ID: CLIENT_ID, OAUTH2_CLIENT_SECRET: clientSecret }),
-  tokenOf: (body) => body.token,
-};
+const oauth2 = tokenProvider(
+  ROUTE,
+  (clientSecret) => startOAuth2Simulator({ clientId: CLIENT_ID, clientSecret }),
+  (clientSecret, url) => ({ OAUTH2_TOKEN_URL: `${url}/oauth/token`, OAUTH2_CLIENT_ID: CLIENT_ID, OAUTH2_CLIENT_SECRET: clientSecret }),
+  { extraFaults: [['denied', 502, 'upstream_invalid']] },
+);
 
 eachPlatform(() => {
   describeSharedRoute(oauth2);
