@@ -5,6 +5,7 @@ import { storeKeys } from '../support/store-keys';
 import { FakeClock } from 'nestjs-token-broker/testing';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
 import { deleteKeys, redisCorner, sharedRedisUrl, uniquePrefix, type RedisCorner } from '../support/redis-server';
+import { expectOneSentifydLogin } from './burst';
 
 interface SentifydBody {
   tokens: { accessToken: string; refreshToken: string; expiresIn: number };
@@ -87,15 +88,7 @@ describe('three instances sharing one Redis', () => {
 
   it('300 concurrent cold /request_tokens (one avatar, several users) over three instances make one login', async () => {
     const users = ['u1', 'u2', 'u3', 'u4', 'u5'].map(auth);
-    const before = upstreams.sentifyd.count;
-    const responses = await Promise.all(Array.from({ length: 300 }, (_, i) => sentifyd(apps[i % 3], users[i % 5], '?avatar_id=avtr_multi')));
-    const bodies = (await Promise.all(responses.map((r) => r.json()))) as SentifydBody[];
-    const logins = upstreams.sentifyd.count - before;
-    console.log(`[figures] three instances, 300 concurrent cold /request_tokens (one avatar, 5 users): ${logins} upstream login(s)`);
-    expect(responses.map((r) => r.status)).toEqual(Array(300).fill(200));
-    expect(logins).toBe(1);
-    expect(new Set(bodies.map((b) => b.tokens.accessToken)).size).toBe(1);
-    expect(new Set(bodies.map((b) => b.tokens.refreshToken)).size).toBe(300);
+    await expectOneSentifydLogin('three instances (one avatar, 5 users)', upstreams, 300, (i) => sentifyd(apps[i % 3], users[i % 5], '?avatar_id=avtr_multi'));
   });
 
   it('a handle minted on A refreshes on B; C sees the rotation: grace, then reuse rejected', async () => {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { useChromium } from '../support/browser';
