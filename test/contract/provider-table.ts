@@ -306,3 +306,16 @@ export function tokenProvider(
 ): CatalogueProvider {
   return { route, startUpstream, env, tokenOf: (body) => body.token, ...more };
 }
+
+/**
+ * Asks as alice twice, the second time with `params` a browser must not be able
+ * to set (model, lifetime, scope…): the upstream gets the very same request both
+ * times. Returns the second answer.
+ */
+export async function askIgnoring(rig: ProviderRig, method: Method, params: Record<string, string>): Promise<Reply> {
+  await rig.ask(method, 'alice');
+  const asked = await rig.ask(method, 'alice', params);
+  expect(rig.upstream.count).toBe(2);
+  expect(rig.upstream.calls[1].body).toBe(rig.upstream.calls[0].body);
+  return asked;
+}

@@ -1,6 +1,6 @@
 import { startDeepgramSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { describePerRequestRoute, expectCatalogueAnswer, tokenProvider, useProviderRig } from './provider-table';
+import { describePerRequestRoute, expectCatalogueAnswer, tokenProvider, useProviderRig, askIgnoring } from './provider-table';
 import { METHODS, type Method, type Reply } from '../support/http';
 import { recordMethods } from '../support/harness';
 
@@ -49,10 +49,7 @@ eachPlatform(() => {
 
     it('ignores a lifetime or scope a browser sends', async () => {
       await rig.start(deepgram);
-      await rig.ask(method, 'alice');
-      expectAnswer(await rig.ask(method, 'alice', { ttl_seconds: '3600', ttl: '3600', scopes: 'keys:write' }));
-      expect(rig.upstream.count).toBe(2);
-      expect(rig.upstream.calls[1].body).toBe(rig.upstream.calls[0].body);
+      expectAnswer(await askIgnoring(rig, method, { ttl_seconds: '3600', ttl: '3600', scopes: 'keys:write' }));
     });
   });
 });
