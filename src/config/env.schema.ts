@@ -79,11 +79,26 @@ const GROUPS: ReadonlyArray<readonly string[]> = [
   ['DEEPGRAM_API_KEY'],
 ];
 
+/** The variable that turns each signed-in route on, and the route's name for the refusal. */
+const SIGNED_IN_ROUTES = [
+  ['AVATAR_API_KEY', 'Sentifyd'],
+  ['ASSEMBLYAI_API_KEY', 'AssemblyAI'],
+  ['ELEVENLABS_API_KEY', 'ElevenLabs'],
+  ['AZURE_SPEECH_KEY', 'Azure Speech'],
+  ['OAUTH2_CLIENT_ID', 'OAuth2'],
+  ['OPENAI_API_KEY', 'OpenAI'],
+  ['GEMINI_API_KEY', 'Gemini'],
+  ['DEEPGRAM_API_KEY', 'Deepgram'],
+] as const;
+
 /**
  * Reads and checks the environment. Throws an {@link EnvError} naming the
- * first bad variable: a malformed value, a provider half configured, no
- * `AUTH_JWT_SECRET` while a signed-in route (Sentifyd, the catalogue) is on, or
- * `NODE_ENV=production` with no provider configured at all.
+ * first bad variable: a malformed value, a provider half configured,
+ * contradictory sign-in or Redis settings, no way to sign users in while a
+ * signed-in route (Sentifyd, the catalogue) is on, or `NODE_ENV=production`
+ * with no provider configured at all. (Without a provider and without
+ * `SANDBOX=1` the process refuses to start too: `requireProviderOrSandbox`,
+ * called by `main.ts`, since tests build apps with no provider on purpose.)
  */
 export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   const parsed = schema.safeParse(raw);
@@ -103,21 +118,11 @@ export function parseEnv(raw: Record<string, string | undefined>): AppEnv {
   const redis = redisEnvProblem(env);
   if (redis) throw new EnvError(...redis);
   if (env.METRICS_PORT && env.METRICS_PORT === (env.PORT ?? 3000)) throw new EnvError('METRICS_PORT', 'must differ from PORT: metrics are never served on the public port');
-  if (env.AVATAR_API_KEY !== undefined && !signsIn(env)) {
-    throw new EnvError('AUTH_JWT_SECRET', 'is required: the Sentifyd route is for signed-in users');
-  }
-  if (env.ASSEMBLYAI_API_KEY !== undefined && !signsIn(env)) {
-    throw new EnvError('AUTH_JWT_SECRET', 'is required: the AssemblyAI route is for signed-in users');
-  }
-  if (env.ELEVENLABS_API_KEY !== undefined && !signsIn(env)) {
-    throw new EnvError('AUTH_JWT_SECRET', 'is required: the ElevenLabs route is for signed-in users');
-  }
   checkAzureSpeech(env);
-  if (env.OAUTH2_CLIENT_ID !== undefined && !signsIn(env)) {
-    throw new EnvError('AUTH_JWT_SECRET', 'is required: the OAuth2 route is for signed-in users');
-  }
-  for (const [key, route] of [['OPENAI_API_KEY', 'OpenAI'], ['GEMINI_API_KEY', 'Gemini'], ['DEEPGRAM_API_KEY', 'Deepgram']] as const) {
-    if (env[key] !== undefined && !signsIn(env)) throw new EnvError('AUTH_JWT_SECRET', `is required: the ${route} route is for signed-in users`);
+  // Every route but Miso's is for signed-in users: its provider needs a way to verify them.
+  const signedIn = SIGNED_IN_ROUTES.find(([key]) => env[key] !== undefined);
+  if (signedIn && !signsIn(env)) {
+    throw new EnvError('AUTH_JWT_SECRET', `is required (or AUTH_JWKS_URL): the ${signedIn[1]} route is for signed-in users`);
   }
   // A production deployment that configures nothing is a mistake, never a token service with only 404s.
   if (env.NODE_ENV?.toLowerCase() === 'production' && GROUPS.every((group) => group.every((name) => env[name as keyof AppEnv] === undefined))) {
@@ -138,7 +143,6 @@ function checkAzureSpeech(env: AppEnv): void {
   if (!env.AZURE_SPEECH_REGION && !/^[a-z0-9]+\.api\.cognitive\./i.test(new URL(env.AZURE_SPEECH_ENDPOINT!).hostname)) {
     throw new EnvError('AZURE_SPEECH_REGION', 'is required: AZURE_SPEECH_ENDPOINT names no region, and browsers need one with the token');
   }
-  if (!signsIn(env)) throw new EnvError('AUTH_JWT_SECRET', 'is required: the Azure Speech route is for signed-in users');
 }
 
 function describe(issue: z.core.$ZodIssue): string {

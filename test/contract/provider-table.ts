@@ -13,6 +13,8 @@ export interface CatalogueProvider {
   extraFaults?: readonly (readonly [SimulatorMode, number, string])[];
   /** What every call sends besides the user (ElevenLabs: its `agent_id`). */
   params?: Record<string, string>;
+  /** True when its upstream call is a GET: idempotent, so a 5xx gets the one retry any idempotent call gets. */
+  upstreamGet?: boolean;
   /** False for a public route (Miso's): no 401 to check. Default true. */
   signedIn?: boolean;
   /** Starts the vendor stand-in for `apiKey` (its secret), on the app's clock. */
@@ -140,8 +142,8 @@ export function describePerRequestRoute(provider: CatalogueProvider): void {
 
     it.each([
       ['rejects our key (401)', 'reject', 502, 'upstream_rejected', 1],
-      // Billed and not idempotent (a POST): never retried, a retry could be billed twice.
-      ['fails (500), with no retry', 'fail', 502, 'upstream_failed', 1],
+      // Billed and not idempotent (a POST): never retried, a retry could be billed twice. A GET is retried once.
+      ['fails (500), retried only when idempotent', 'fail', 502, 'upstream_failed', provider.upstreamGet ? 2 : 1],
       ['answers garbage', 'garbage', 502, 'upstream_invalid', 1],
       ['answers an HTML page', 'html', 502, 'upstream_invalid', 1],
     ] as const)('when the upstream %s (%s): %d %s, without the upstream body', async (_name, mode, status, error, calls) => {

@@ -13,6 +13,7 @@ const ROUTE = '/api/assemblyai/token';
 /** The provider against a stand-in answering as `simulator` says. */
 const assemblyaiWith = (simulator: Partial<AssemblyAISimulatorOptions> = {}): CatalogueProvider => ({
   route: ROUTE,
+  upstreamGet: true,
   startUpstream: (apiKey) => startAssemblyAISimulator({ apiKey, ...simulator }),
   env: (apiKey, url) => ({ ASSEMBLYAI_API_KEY: apiKey, ASSEMBLYAI_BASE_URL: url }),
   tokenOf: (body) => body.token,

@@ -19,6 +19,7 @@ const FIFTEEN_MINUTES_MS = 15 * 60_000;
  */
 const elevenlabs: CatalogueProvider = {
   route: ROUTE,
+  upstreamGet: true,
   params: { agent_id: 'agent_1' },
   startUpstream: (apiKey) => startElevenLabsSimulator({ apiKey }),
   env: (apiKey, url) => ({ ELEVENLABS_API_KEY: apiKey, ELEVENLABS_AGENT_IDS: AGENTS, ELEVENLABS_BASE_URL: url }),

@@ -83,7 +83,7 @@ function sealerFor(options: TokenModuleOptions): Sealer {
     TokenMetrics,
   ],
   // TokenGuard and what it needs, so that apps can put it on their own routes.
-  exports: [TokenService, TokenGuard, TokenUsers, TokenThrottler, TokenProviderRegistry, UpstreamClient, Clock, TokenStore, TOKEN_SETTINGS, TokenMetrics],
+  exports: [TokenService, TokenGuard, TokenUsers, TokenThrottler, TokenProviderRegistry, Clock, TokenStore, TOKEN_SETTINGS, TokenMetrics],
 })
 export class TokenModule extends ConfigurableModuleClass implements NestModule, OnApplicationShutdown {
   constructor(

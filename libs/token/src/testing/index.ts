@@ -6,7 +6,8 @@
  * @example
  * const clock = new FakeClock();
  * const upstream = await new UpstreamSimulator((call) => ({ status: 200, body: { token: 't', expires_in: 60 } })).start();
- * TokenModule.forRoot({ clock, weather: { url: upstream.url } });
+ * process.env.WEATHER_TOKEN_URL = upstream.url; // read by your provider
+ * Test.createTestingModule({ imports: [TokenModule.forRoot({ clock })], providers: [WeatherTokenProvider] });
  * clock.advance(61_000); // the grant has expired: the next request calls the upstream again
  */
 export * from './fake-clock';
