@@ -4,7 +4,8 @@ import { parseEnv } from '../../src/config/env.schema';
 import { expectEnvRefused } from '../support/env-refusal';
 import { bootApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { describePerRequestRoute, type CatalogueProvider, useProviderRig } from './provider-table';
+import { describePerRequestRoute } from './provider-table';
+import { type CatalogueProvider, useProviderRig } from './provider-rig';
 import { expectNoStore } from '../support/expect-reply';
 import { METHODS, type Reply } from '../support/http';
 

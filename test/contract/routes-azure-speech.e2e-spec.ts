@@ -1,6 +1,7 @@
 import { startAzureSpeechSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { describeSharedRoute, tokenProvider, useProviderRig } from './provider-table';
+import { describeSharedRoute } from './provider-table';
+import { tokenProvider, useProviderRig } from './provider-rig';
 import { expectNoStore } from '../support/expect-reply';
 import { METHODS, type Method } from '../support/http';
 

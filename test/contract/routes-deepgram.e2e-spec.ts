@@ -1,6 +1,7 @@
 import { startDeepgramSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { describePerRequestRoute, expectCatalogueAnswer, tokenProvider, useProviderRig, askIgnoring } from './provider-table';
+import { describePerRequestRoute } from './provider-table';
+import { expectCatalogueAnswer, tokenProvider, useProviderRig, askIgnoring } from './provider-rig';
 import { METHODS, type Method, type Reply } from '../support/http';
 import { recordMethods } from '../support/harness';
 

@@ -4,7 +4,8 @@ import { parseEnv } from '../../src/config/env.schema';
 import { expectEnvRefused } from '../support/env-refusal';
 import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { describePerRequestRoute, type CatalogueProvider } from './provider-table';
+import { describePerRequestRoute } from './provider-table';
+import { type CatalogueProvider } from './provider-rig';
 import { expectNoStore, expectProblem } from '../support/expect-reply';
 import { headerText, METHODS, send, type Method, type Reply } from '../support/http';
 

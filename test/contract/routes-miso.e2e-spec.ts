@@ -1,7 +1,8 @@
 import { bootApp, startUpstreams, type RunningApp, type Upstreams, recordMethods, closeAll } from '../support/harness';
 import { FakeClock, startMisoSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { describeSharedRoute, tokenProvider } from './provider-table';
+import { describeSharedRoute } from './provider-table';
+import { tokenProvider } from './provider-rig';
 import { expectNoStore, expectProblem } from '../support/expect-reply';
 import { METHODS, send, type Method } from '../support/http';
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { FakeClock, startOAuth2Simulator, type OAuth2SimulatorOptions, type UpstreamSimulator } from 'nestjs-token-broker/testing';
 import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { describeSharedRoute, tokenProvider } from './provider-table';
+import { describeSharedRoute } from './provider-table';
+import { tokenProvider } from './provider-rig';
 import { expectNoStore, expectProblem } from '../support/expect-reply';
 import { headerText, METHODS, send, type Method, type Reply } from '../support/http';
 
