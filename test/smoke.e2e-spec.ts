@@ -1,4 +1,4 @@
-import { bootApp, bearer, startUpstreams, type RunningApp, type Upstreams } from './support/harness';
+import { bootApp, bearer, closeAll, startUpstreams, type RunningApp, type Upstreams } from './support/harness';
 import { eachPlatform } from './support/platforms';
 
 eachPlatform(() => {
@@ -10,10 +10,7 @@ eachPlatform(() => {
       upstreams = await startUpstreams();
       running = await bootApp(upstreams.env);
     });
-    afterAll(async () => {
-      await running.close();
-      await upstreams.close();
-    });
+    afterAll(() => closeAll([running, upstreams]));
 
     it('serves a Miso token and Sentifyd tokens', async () => {
       const miso = await fetch(`${running.url}/api/client-token`);

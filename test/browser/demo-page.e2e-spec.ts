@@ -15,6 +15,7 @@ import {
   type DemoApp,
   type PageWatch,
 } from '../support/browser';
+import { closeAll } from '../support/harness';
 
 /**
  * The sandbox demo page in real Chromium (Debian's, through playwright-core):
@@ -57,10 +58,7 @@ describe('demo page on fastify: a first visit', () => {
     context = await browser.newContext({ viewport: VIEWPORT });
     first = await openTab(context, `${app.url}/`);
   }, 30_000);
-  afterAll(async () => {
-    await context?.close();
-    await app?.close();
-  });
+  afterAll(() => closeAll([context, app]));
 
   it('shows the Miso token and the Sentifyd tokens with their avatar parameters, signed in as the demo user', async () => {
     const { page } = first;
@@ -121,10 +119,7 @@ describe('demo page on fastify: short-lived tokens', () => {
     app = await bootDemo('fastify', { tokenTtlSeconds: TTL_SECONDS });
     context = await browser.newContext({ viewport: VIEWPORT });
   }, 30_000);
-  afterAll(async () => {
-    await context?.close();
-    await app?.close();
-  });
+  afterAll(() => closeAll([context, app]));
 
   it('refreshes each token once across two tabs, the Sentifyd one with its handle, and both tabs show the new tokens', async () => {
     const first = await openTab(context, `${app.url}/`);
@@ -162,10 +157,7 @@ describe('demo page on express (smoke)', () => {
     app = await bootDemo('express');
     context = await browser.newContext({ viewport: VIEWPORT });
   }, 30_000);
-  afterAll(async () => {
-    await context?.close();
-    await app?.close();
-  });
+  afterAll(() => closeAll([context, app]));
 
   it('shows both tokens with no console errors and one request per route', async () => {
     const types = await Promise.all(['/', '/demo/token-client.js', '/demo.css'].map(async (path) => (await fetch(`${app.url}${path}`)).headers.get('content-type')));

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium } from '../support/browser';
-import { bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import type { Page } from 'playwright-core';
+import { useChromium, useTab } from '../support/browser';
+import { bootApp, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { bootCookieApp, openOn, recordRequests, startPageServer } from './page-origins';
 import { MISO_PATHS, sentifydEndpoint } from './replay';
@@ -56,18 +56,12 @@ function replaySentifyd(page: Page, endpoint: string) {
   }, endpoint);
 }
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-afterAll(() => browser?.close());
+const browser = useChromium();
 
 eachPlatform(() => {
   let upstreams: Upstreams;
   let running: RunningApp;
   let other: Awaited<ReturnType<typeof startPageServer>>;
-  let context: BrowserContext;
-  let page: Page;
 
   beforeAll(async () => {
     upstreams = await startUpstreams();
@@ -75,25 +69,17 @@ eachPlatform(() => {
     // Any port of the loopback host: the app's own origin and the other page's.
     running = await bootApp({ ...upstreams.env, MISO_ALLOWED_ORIGINS: 'http://127.0.0.1:*', TOKEN_ALLOWED_ORIGINS: other.origin });
   });
-  afterAll(async () => {
-    await running?.close();
-    await other?.close();
-    await upstreams?.close();
-  });
-  beforeEach(async () => {
-    context = await browser.newContext();
-    page = await context.newPage();
-  });
-  afterEach(() => context?.close());
+  afterAll(() => closeAll([running, other, upstreams]));
+  const tab = useTab(browser);
 
   describe.each([
     ['the app origin', () => running.url],
     ['another origin, with CORS and credentials', () => other.origin],
   ])('Miso DataClient from a page on %s', (_where, pageOrigin) => {
     it.each(MISO_PATHS)('POSTs %s with no body and gets its token, then its five later POSTs get the same one', async (path) => {
-      await (pageOrigin() === running.url ? openOn(page, running.url) : page.goto(`${other.origin}/`));
+      await (pageOrigin() === running.url ? openOn(tab.page, running.url) : tab.page.goto(`${other.origin}/`));
       const wire = recordRequests(running.app);
-      const result = await replayMiso(page, running.url, path);
+      const result = await replayMiso(tab.page, running.url, path);
       expect(result).toEqual({ status: 200, config: expect.objectContaining({ baseUrl: running.url, clientTokenUri: path }), tokens: expect.any(Array) });
       expect(new Set(result.tokens)).toEqual(new Set([expect.stringMatching(/^ey/)]));
       // What the server received from Chromium: POSTs only (no GET fallback), JSON type, Content-Length: 0, the page's Origin.
@@ -116,8 +102,8 @@ eachPlatform(() => {
   });
 
   it("the web component's plain GET without Authorization is 401 problem+json here (bearer sign-in; cookie sign-in: docs/sign-in.md)", async () => {
-    await openOn(page, running.url);
-    expect(await replaySentifyd(page, sentifydEndpoint('avtr_wp'))).toEqual({ status: 401, type: expect.stringMatching(/^application\/problem\+json/) });
+    await openOn(tab.page, running.url);
+    expect(await replaySentifyd(tab.page, sentifydEndpoint('avtr_wp'))).toEqual({ status: 401, type: expect.stringMatching(/^application\/problem\+json/) });
   });
 });
 
@@ -126,31 +112,20 @@ eachPlatform(() => {
     let upstreams: Upstreams;
     let site: Awaited<ReturnType<typeof bootCookieApp>>;
     let other: Awaited<ReturnType<typeof startPageServer>>;
-    let context: BrowserContext;
-    let page: Page;
 
     beforeAll(async () => {
       upstreams = await startUpstreams();
       other = await startPageServer();
       site = await bootCookieApp({ apiKey: upstreams.secrets.avatarApiKey, backendUrl: upstreams.sentifyd.url }, [other.origin]);
     });
-    afterAll(async () => {
-      await site?.app.close();
-      await other?.close();
-      await upstreams?.close();
-    });
-    beforeEach(async () => {
-      context = await browser.newContext();
-      await context.addCookies([{ name: 'session', value: 'visitor-1', url: site.url }]);
-      page = await context.newPage();
-    });
-    afterEach(() => context?.close());
+    afterAll(() => closeAll([site?.app, other, upstreams]));
+    const tab = useTab(browser, (context) => context.addCookies([{ name: 'session', value: 'visitor-1', url: site.url }]));
 
     it('same origin: the cookie-only GET of the plugin URL gets tokens, and its &refreshToken= GET a rotated handle', async () => {
-      await openOn(page, site.url);
+      await openOn(tab.page, site.url);
       const wire = recordRequests(site.app);
       const endpoint = `${site.url}${sentifydEndpoint('avtr_wp')}`;
-      expect(await replaySentifyd(page, endpoint)).toEqual({ status: 200, refreshStatus: 200, avatar: 'avtr_wp', rotated: true });
+      expect(await replaySentifyd(tab.page, endpoint)).toEqual({ status: 200, refreshStatus: 200, avatar: 'avtr_wp', rotated: true });
       expect(wire.map((request) => [request.method, request.headers.authorization, request.headers.cookie])).toEqual([
         ['GET', undefined, 'session=visitor-1'],
         ['GET', undefined, 'session=visitor-1'],
@@ -160,9 +135,9 @@ eachPlatform(() => {
     });
 
     it('another origin: the component sends no cookie (same-origin credentials), so it is 401, readable through CORS', async () => {
-      await page.goto(`${other.origin}/`);
+      await tab.page.goto(`${other.origin}/`);
       const wire = recordRequests(site.app);
-      expect(await replaySentifyd(page, `${site.url}${sentifydEndpoint('avtr_wp')}`)).toEqual({ status: 401, type: expect.stringMatching(/^application\/problem\+json/) });
+      expect(await replaySentifyd(tab.page, `${site.url}${sentifydEndpoint('avtr_wp')}`)).toEqual({ status: 401, type: expect.stringMatching(/^application\/problem\+json/) });
       expect(wire.map((request) => request.headers.cookie)).toEqual([undefined]);
     });
   });

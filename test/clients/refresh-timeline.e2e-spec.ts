@@ -3,10 +3,11 @@ import type { TokenModuleOptions } from 'nestjs-token-broker';
 import { createTokenClient } from 'nestjs-token-broker/browser/token-client';
 import { FakeClock } from 'nestjs-token-broker/testing';
 import { randomBytes } from 'node:crypto';
-import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { redisCorner } from '../support/redis-server';
-import { MISO_PATHS, misoHeaders, rawSend, sentifydEndpoint, withRefreshToken } from './replay';
+import { MISO_PATHS, misoHeaders, sentifydEndpoint, withRefreshToken } from './replay';
+import { rawSend } from '../support/http';
 
 /**
  * "Refresh means fresher", timed with a moved clock: the issue's 30 s tokens
@@ -38,11 +39,7 @@ eachPlatform((platform) => {
       const store: Partial<TokenModuleOptions> = storeKind === 'redis' ? { store: corner.store(), storeKey: randomBytes(32) } : {};
       running = await bootApp(upstreams.env, { clock, ...store });
     });
-    afterEach(async () => {
-      await running?.close();
-      await upstreams?.close();
-      await corner.clear();
-    });
+    afterEach(() => closeAll([running, upstreams], () => corner.clear()));
 
     /** Polls `ask` every `stepMs` of fake time for RUN_MS; the tokens it was answered, by route request. */
     async function timeline(stepMs: number, ask: () => Promise<unknown>, seen: Seen[]): Promise<void> {

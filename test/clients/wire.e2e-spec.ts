@@ -1,6 +1,7 @@
-import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { MISO_PATHS, misoHeaders, rawSend, sentifydEndpoint, withRefreshToken, type Framing, type RawReply } from './replay';
+import { MISO_PATHS, misoHeaders, sentifydEndpoint, withRefreshToken } from './replay';
+import { rawSend, type Framing, type Reply } from '../support/http';
 
 /**
  * The seeds' clients at the HTTP level, without a browser: their requests sent
@@ -11,7 +12,7 @@ import { MISO_PATHS, misoHeaders, rawSend, sentifydEndpoint, withRefreshToken, t
 const PAGE = 'http://localhost:5173';
 
 /** A reply minus what differs between two answers of one grant (the Sentifyd handle is per request). */
-function comparable(reply: RawReply) {
+function comparable(reply: Reply) {
   const body = reply.body?.tokens ? { ...reply.body, tokens: { ...reply.body.tokens, refreshToken: typeof reply.body.tokens.refreshToken } } : reply.body;
   return { status: reply.status, type: reply.headers['content-type'], cache: reply.headers['cache-control'], body };
 }
@@ -25,10 +26,7 @@ eachPlatform(() => {
     upstreams = await startUpstreams();
     running = await bootApp({ ...upstreams.env, MISO_ALLOWED_ORIGINS: PAGE });
   });
-  afterAll(async () => {
-    await running?.close();
-    await upstreams?.close();
-  });
+  afterAll(() => closeAll([running, upstreams]));
 
   describe.each(MISO_PATHS)('Miso DataClient on %s', (path) => {
     it.each<Framing>(['length-0', 'chunked-0'])('its POST with Content-Type: application/json and no body (%s) answers exactly as a GET', async (framing) => {

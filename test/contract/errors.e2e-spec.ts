@@ -1,6 +1,7 @@
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
-import { expectProblem, METHODS, send, type Method } from './http';
 import { eachPlatform } from '../support/platforms';
+import { expectProblem } from '../support/expect-reply';
+import { METHODS, send, type Method } from '../support/http';
 
 const MISO = '/api/client-token';
 const SENTIFYD = '/request_tokens';

@@ -1,89 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { FakeClock, type SimulatorMode, type UpstreamSimulator } from 'nestjs-token-broker/testing';
-import type { AppOverrides } from '../../src/config/token-providers';
-import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
-import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
-
-/** One catalogue provider of the example app, as the shared tables below see it. */
-export interface CatalogueProvider {
-  /** The route, e.g. `/api/deepgram/token`. */
-  route: string;
-  /** Its stand-in's stray answers (`denied`, say) beyond the common faults, with their statuses. */
-  extraFaults?: readonly (readonly [SimulatorMode, number, string])[];
-  /** What every call sends besides the user (ElevenLabs: its `agent_id`). */
-  params?: Record<string, string>;
-  /** True when its upstream call is a GET: idempotent, so a 5xx gets the one retry any idempotent call gets. */
-  upstreamGet?: boolean;
-  /** False for a public route (Miso's): no 401 to check. Default true. */
-  signedIn?: boolean;
-  /** Starts the vendor stand-in for `apiKey` (its secret), on the app's clock. */
-  startUpstream(apiKey: string, clock: FakeClock): Promise<UpstreamSimulator>;
-  /** The variables that turn the provider on against the stand-in at `url`. */
-  env(apiKey: string, url: string): Record<string, string>;
-  /** The browser's token in an answer. */
-  tokenOf(body: any): string;
-}
-
-/** The example app with one catalogue provider on, against its stand-in. */
-export interface ProviderRig {
-  upstream: UpstreamSimulator;
-  running: RunningApp;
-  clock: FakeClock;
-  apiKey: string;
-  jwtSecret: string;
-  /** Calls the route as `user` (none: anonymous). */
-  ask(method: Method, user?: string, params?: Record<string, string>): Promise<Reply>;
-  close(): Promise<void>;
-}
-
-/**
- * A catalogue answer: 200, no-store, exactly `fields` plus `expiresIn` (whole
- * seconds) and `expiresAt` (ISO 8601), the one being the whole seconds left
- * before the other on `clock`.
- */
-export function expectCatalogueAnswer(reply: Reply, clock: FakeClock, fields: Record<string, unknown>): { expiresIn: number; expiresAtMs: number } {
-  expect(reply.status).toBe(200);
-  expectNoStore(reply);
-  expect(reply.body).toEqual({ ...fields, expiresIn: expect.any(Number), expiresAt: expect.any(String) });
-  const { expiresIn, expiresAt } = reply.body;
-  expect(Number.isInteger(expiresIn)).toBe(true);
-  expect(new Date(expiresAt).toISOString()).toBe(expiresAt);
-  const expiresAtMs = Date.parse(expiresAt);
-  expect(expiresAtMs - clock.now() - expiresIn * 1000).toBeGreaterThanOrEqual(0);
-  expect(expiresAtMs - clock.now() - expiresIn * 1000).toBeLessThan(1000);
-  return { expiresIn, expiresAtMs };
-}
-
-/** Boots the app with only `provider` on (rate limit off unless `env` says otherwise). */
-export async function startProviderRig(
-  provider: CatalogueProvider,
-  env: Record<string, string> = {},
-  overrides: (apiKey: string, upstreamUrl: string) => AppOverrides = () => ({}),
-): Promise<ProviderRig> {
-  const clock = new FakeClock();
-  const apiKey = `key-${randomBytes(16).toString('hex')}`;
-  const jwtSecret = randomBytes(32).toString('hex');
-  const upstream = await provider.startUpstream(apiKey, clock);
-  const running = await bootApp(
-    { NODE_ENV: 'test', AUTH_JWT_SECRET: jwtSecret, TOKEN_RATE_LIMIT: '0', ...provider.env(apiKey, upstream.url), ...env },
-    { clock, ...overrides(apiKey, upstream.url) },
-  );
-  const rig: ProviderRig = {
-    upstream,
-    running,
-    clock,
-    apiKey,
-    jwtSecret,
-    // The app of the moment: a spec may replace it.
-    ask: (method, user, params = provider.params) =>
-      send(rig.running.url, provider.route, method, { params, headers: user === undefined ? {} : { authorization: bearer(jwtSecret, user) } }),
-    close: async () => {
-      await rig.running.close();
-      await upstream.close();
-    },
-  };
-  return rig;
-}
+import type { SimulatorMode } from 'nestjs-token-broker/testing';
+import { bootApp, expectNoSecrets } from '../support/harness';
+import { expectNoStore, expectProblem } from '../support/expect-reply';
+import { headerText, METHODS, type Method, type Reply } from '../support/http';
+import { startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-rig';
 
 /**
  * What every per-request route promises beyond its own upstream's shape:
@@ -179,12 +98,12 @@ export function describePerRequestRoute(provider: CatalogueProvider): void {
       for (let i = 0; i < 10; i++) expect((await rig.ask(method, 'alice')).status).toBe(200);
       const limited = await rig.ask(method, 'alice');
       expectProblem(limited, 429);
-      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
       expect(rig.upstream.count).toBe(10);
       // Another user has a budget of their own.
       expect((await rig.ask(method, 'bob')).status).toBe(200);
       // A sliding minute: Retry-After says when the burst has faded enough for one more.
-      rig.clock.advance(Number(limited.headers.get('retry-after')) * 1000);
+      rig.clock.advance(Number(limited.headers['retry-after']) * 1000);
       expect((await rig.ask(method, 'alice')).status).toBe(200);
     });
 

@@ -4,8 +4,10 @@ import { parseEnv } from '../../src/config/env.schema';
 import { expectEnvRefused } from '../support/env-refusal';
 import { bootApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, METHODS, type Reply } from './http';
-import { describePerRequestRoute, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
+import { describePerRequestRoute } from './provider-table';
+import { type CatalogueProvider, useProviderRig } from './provider-rig';
+import { expectNoStore } from '../support/expect-reply';
+import { METHODS, type Reply } from '../support/http';
 
 const ROUTE = '/api/assemblyai/token';
 
@@ -26,14 +28,13 @@ eachPlatform(() => {
   describePerRequestRoute(assemblyaiWith());
 
   describe('AssemblyAI route', () => {
-    let rig: ProviderRig;
+    const rig = useProviderRig();
     /** The answer's `expiresAt`, in ms from the fake clock's now. */
     const msLeft = (reply: Reply) => Date.parse(reply.body.expiresAt) - rig.clock.now();
-    afterEach(() => rig?.close());
 
     describe.each(METHODS)('%s', (method) => {
       beforeEach(async () => {
-        rig = await startProviderRig(assemblyaiWith());
+        await rig.start(assemblyaiWith());
       });
 
       it('answers { token, expiresIn, expiresAt } after one GET /v3/token with the raw key and our lifetime', async () => {
@@ -62,7 +63,7 @@ eachPlatform(() => {
 
     describe('expiry', () => {
       it('expiresIn and expiresAt come from the stated expires_in_seconds, less the safety margin', async () => {
-        rig = await startProviderRig(assemblyaiWith({ expiresIn: 30 }));
+        await rig.start(assemblyaiWith({ expiresIn: 30 }));
         const reply = await rig.ask('GET', 'alice');
         // 30 s less a margin of 10 % (3 s) and up to 20 % jitter on it (3.6 s).
         expect(msLeft(reply)).toBeGreaterThanOrEqual(26_400);
@@ -72,7 +73,7 @@ eachPlatform(() => {
       });
 
       it('uses the lifetime we asked for when the reply states none', async () => {
-        rig = await startProviderRig(assemblyaiWith({ expiresIn: null }));
+        await rig.start(assemblyaiWith({ expiresIn: null }));
         const reply = await rig.ask('POST', 'alice');
         expect(msLeft(reply)).toBeGreaterThanOrEqual(52_800);
         expect(msLeft(reply)).toBeLessThanOrEqual(54_000);
@@ -80,7 +81,7 @@ eachPlatform(() => {
       });
 
       it('sends the configured lifetimes: expiresInSeconds and maxSessionDurationSeconds', async () => {
-        rig = await startProviderRig(assemblyaiWith(), {}, (apiKey, url) => ({
+        await rig.start(assemblyaiWith(), {}, (apiKey, url) => ({
           assemblyai: { apiKey, baseUrl: `${url}/`, expiresInSeconds: 300, maxSessionDurationSeconds: 600 },
         }));
         const reply = await rig.ask('GET', 'alice');

@@ -1,19 +1,16 @@
 import { startAzureSpeechSimulator } from 'nestjs-token-broker/testing';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, METHODS, type Method } from './http';
-import { describeSharedRoute, startProviderRig, type CatalogueProvider, type ProviderRig } from './provider-table';
+import { describeSharedRoute } from './provider-table';
+import { tokenProvider, useProviderRig } from './provider-rig';
+import { expectNoStore } from '../support/expect-reply';
+import { METHODS, type Method } from '../support/http';
 
 const ROUTE = '/api/azure-speech/token';
 /** 9 minutes of reuse, minus the library's margin (30 s, up to 20 % more). */
 const SERVED_MIN = 540 - 36;
 const SERVED_MAX = 540 - 30;
 
-const azure: CatalogueProvider = {
-  route: ROUTE,
-  startUpstream: (key) => startAzureSpeechSimulator({ key, region: 'westeurope' }),
-  env: (key, url) => ({ AZURE_SPEECH_KEY: key, AZURE_SPEECH_REGION: 'westeurope', AZURE_SPEECH_ENDPOINT: url }),
-  tokenOf: (body) => body.token,
-};
+const azure = tokenProvider(ROUTE, (key) => startAzureSpeechSimulator({ key, region: 'westeurope' }), (key, url) => ({ AZURE_SPEECH_KEY: key, AZURE_SPEECH_REGION: 'westeurope', AZURE_SPEECH_ENDPOINT: url }));
 
 /**
  * Azure AI Speech: the resource key is exchanged at `issueToken` for a JWT
@@ -24,16 +21,15 @@ eachPlatform(() => {
   describeSharedRoute(azure);
 
   describe.each(METHODS)(`%s ${ROUTE}: the Speech token and its region`, (method: Method) => {
-    let rig: ProviderRig;
+    const rig = useProviderRig();
     beforeEach(async () => {
-      rig = await startProviderRig(azure);
+      await rig.start(azure);
     });
-    afterEach(() => rig.close());
 
     it('answers { token, region, expiresIn, expiresAt } with the token the service issued', async () => {
       const reply = await rig.ask(method, 'alice');
       expect(reply.status).toBe(200);
-      expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(reply.headers['content-type']).toMatch(/^application\/json/);
       expectNoStore(reply);
       expect(reply.body).toEqual({ token: expect.any(String), region: 'westeurope', expiresIn: expect.any(Number), expiresAt: expect.any(String) });
       expect(Object.keys(reply.body)).toHaveLength(4);

@@ -4,8 +4,10 @@ import { parseEnv } from '../../src/config/env.schema';
 import { expectEnvRefused } from '../support/env-refusal';
 import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
-import { describePerRequestRoute, type CatalogueProvider } from './provider-table';
+import { describePerRequestRoute } from './provider-table';
+import { type CatalogueProvider } from './provider-rig';
+import { expectNoStore, expectProblem } from '../support/expect-reply';
+import { headerText, METHODS, send, type Method, type Reply } from '../support/http';
 
 const ROUTE = '/api/elevenlabs/signed-url';
 const AGENTS = 'agent_1,agent_2';

@@ -1,8 +1,10 @@
-import { bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bootApp, startUpstreams, type RunningApp, type Upstreams, recordMethods, closeAll } from '../support/harness';
 import { FakeClock, startMisoSimulator } from 'nestjs-token-broker/testing';
-import { expectNoStore, expectProblem, METHODS, recordMethods, send, type Method } from './http';
 import { eachPlatform } from '../support/platforms';
-import { describeSharedRoute, type CatalogueProvider } from './provider-table';
+import { describeSharedRoute } from './provider-table';
+import { tokenProvider } from './provider-rig';
+import { expectNoStore, expectProblem } from '../support/expect-reply';
+import { METHODS, send, type Method } from '../support/http';
 
 const ROUTE = '/api/client-token';
 
@@ -13,13 +15,12 @@ async function setup(options: Parameters<typeof startUpstreams>[0] = {}, env: Re
   return { upstreams, running };
 }
 
-const miso: CatalogueProvider = {
-  route: ROUTE,
-  signedIn: false,
-  startUpstream: (clientSecret) => startMisoSimulator({ clientId: 'ctrl-test-app', clientSecret }),
-  env: (clientSecret, url) => ({ MISO_CLIENTID: 'ctrl-test-app', MISO_CLIENTSECRET: clientSecret, MISO_CONTROLLER_URL: url }),
-  tokenOf: (body) => body.token,
-};
+const miso = tokenProvider(
+  ROUTE,
+  (clientSecret) => startMisoSimulator({ clientId: 'ctrl-test-app', clientSecret }),
+  (clientSecret, url) => ({ MISO_CLIENTID: 'ctrl-test-app', MISO_CLIENTSECRET: clientSecret, MISO_CONTROLLER_URL: url }),
+  { signedIn: false },
+);
 
 eachPlatform(() => {
   describeSharedRoute(miso);
@@ -29,10 +30,7 @@ eachPlatform(() => {
     let running: RunningApp;
     let clock: FakeClock;
 
-    afterEach(async () => {
-      await running?.close();
-      await upstreams?.close();
-    });
+    afterEach(() => closeAll([running, upstreams]));
 
     describe('with the default configuration', () => {
       beforeEach(async () => {
@@ -43,7 +41,7 @@ eachPlatform(() => {
       it('answers the contract shape with no-store headers', async () => {
         const reply = await send(running.url, ROUTE, method);
         expect(reply.status).toBe(200);
-        expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
+        expect(reply.headers['content-type']).toMatch(/^application\/json/);
         expectNoStore(reply);
         expect(reply.body).toEqual({
           token: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { FakeClock, startOAuth2Simulator, type OAuth2SimulatorOptions, type UpstreamSimulator } from 'nestjs-token-broker/testing';
 import { bearer, bootApp, expectNoSecrets, type RunningApp } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { expectNoStore, expectProblem, headerText, METHODS, send, type Method, type Reply } from './http';
-import { describeSharedRoute, type CatalogueProvider } from './provider-table';
+import { describeSharedRoute } from './provider-table';
+import { tokenProvider } from './provider-rig';
+import { expectNoStore, expectProblem } from '../support/expect-reply';
+import { headerText, METHODS, send, type Method, type Reply } from '../support/http';
 
 const ROUTE = '/api/oauth2/token';
 const SCOPE = 'read:things write:things';
@@ -18,13 +20,12 @@ const CLIENT_ID = 'ctrl:test-app';
  * exchanged for an access token with the configured scope and audience, one
  * for the whole application; browsers get the token and its type, never the secret.
  */
-const oauth2: CatalogueProvider = {
-  route: ROUTE,
-  extraFaults: [['denied', 502, 'upstream_invalid']],
-  startUpstream: (clientSecret) => startOAuth2Simulator({ clientId: CLIENT_ID, clientSecret }),
-  env: (clientSecret, url) => ({ OAUTH2_TOKEN_URL: `${url}/oauth/token`, OAUTH2_CLIENT_ID: CLIENT_ID, OAUTH2_CLIENT_SECRET: clientSecret }),
-  tokenOf: (body) => body.token,
-};
+const oauth2 = tokenProvider(
+  ROUTE,
+  (clientSecret) => startOAuth2Simulator({ clientId: CLIENT_ID, clientSecret }),
+  (clientSecret, url) => ({ OAUTH2_TOKEN_URL: `${url}/oauth/token`, OAUTH2_CLIENT_ID: CLIENT_ID, OAUTH2_CLIENT_SECRET: clientSecret }),
+  { extraFaults: [['denied', 502, 'upstream_invalid']] },
+);
 
 eachPlatform(() => {
   describeSharedRoute(oauth2);
@@ -83,7 +84,7 @@ eachPlatform(() => {
     it('answers { token, tokenType, expiresIn, expiresAt } with the token the server issued', async () => {
       const reply = await ask('alice');
       expect(reply.status).toBe(200);
-      expect(reply.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(reply.headers['content-type']).toMatch(/^application\/json/);
       expectNoStore(reply);
       expect(reply.body).toEqual({ token: expect.any(String), tokenType: 'Bearer', expiresIn: expect.any(Number), expiresAt: expect.any(String) });
       expect(Object.keys(reply.body)).toHaveLength(4);

@@ -1,7 +1,8 @@
-import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams, recordMethods, unsignedBearer, closeAll } from '../support/harness';
 import { FakeClock } from 'nestjs-token-broker/testing';
-import { expectNoStore, expectProblem, METHODS, recordMethods, send, unsignedBearer, type Method, type Reply } from './http';
 import { eachPlatform } from '../support/platforms';
+import { expectNoStore, expectProblem } from '../support/expect-reply';
+import { METHODS, send, type Method, type Reply } from '../support/http';
 
 const ROUTE = '/request_tokens';
 
@@ -33,10 +34,7 @@ eachPlatform(() => {
       expect(Number.isInteger(expiresIn) && expiresIn >= 1 && expiresIn < 3600).toBe(true);
     }
 
-    afterEach(async () => {
-      await running?.close();
-      await upstreams?.close();
-    });
+    afterEach(() => closeAll([running, upstreams]));
 
     describe('signed-in only', () => {
       beforeEach(() => boot());

@@ -1,7 +1,8 @@
 import { SANDBOX_ELEVENLABS_AGENT, startSandbox, type Sandbox } from '../../src/sandbox/sandbox';
-import { bootApp, type RunningApp } from '../support/harness';
+import { bootApp, type RunningApp, closeAll } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { expectProblem, METHODS, send } from './http';
+import { expectProblem } from '../support/expect-reply';
+import { METHODS, send } from '../support/http';
 
 const LIFETIME = { expiresIn: expect.any(Number), expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) };
 
@@ -26,10 +27,7 @@ eachPlatform(() => {
       sandbox = (await startSandbox({ SANDBOX: '1' }))!;
       running = await bootApp(sandbox.env);
     });
-    afterAll(async () => {
-      await running?.close();
-      await sandbox?.close();
-    });
+    afterAll(() => closeAll([running, sandbox]));
 
     it.each(ROUTES)('%s answers the demo user on GET and POST, and 401 to anyone else', async (route, answer) => {
       for (const method of METHODS) {

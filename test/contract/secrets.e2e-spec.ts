@@ -1,8 +1,8 @@
 import type { SimulatorMode } from 'nestjs-token-broker/testing';
-import { bearer, bootApp, expectNoSecrets, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, expectNoSecrets, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { FakeClock } from 'nestjs-token-broker/testing';
-import { headerText, send, type Method, type Reply } from './http';
 import { eachPlatform } from '../support/platforms';
+import { headerText, send, type Method, type Reply } from '../support/http';
 
 const MISO = '/api/client-token';
 const SENTIFYD = '/request_tokens';
@@ -75,10 +75,7 @@ eachPlatform(() => {
       }
     });
 
-    afterAll(async () => {
-      await running?.close();
-      await upstreams?.close();
-    });
+    afterAll(() => closeAll([running, upstreams]));
 
     it('ran the series it meant to: successes, refusals, upstream refreshes and 502s', () => {
       const byLabel = Object.fromEntries(statuses);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { useBuiltApp, type AppProcess } from './built-app';
-import { expectProblem, METHODS, send } from './http';
+import { expectProblem } from '../support/expect-reply';
+import { METHODS, send } from '../support/http';
 
 const SECRET = `miso-secret-${randomBytes(8).toString('hex')}`;
 const API_KEY = `avatar-key-${randomBytes(8).toString('hex')}`;

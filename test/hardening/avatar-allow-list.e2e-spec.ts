@@ -1,5 +1,6 @@
 import { eachPlatform } from '../support/platforms';
-import { expectProblem, SENTIFYD, startRig, type Rig } from './rig';
+import { expectProblem } from '../support/expect-reply';
+import { SENTIFYD, startRig, type Rig } from '../support/rig';
 
 /** Finding 8: with SENTIFYD_AVATAR_IDS set, a request without avatar_id logged in with none, letting the upstream pick. */
 eachPlatform(() => {

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { SENTIFYD, startRig, type Rig } from './rig';
 import { eachPlatform } from '../support/platforms';
+import { SENTIFYD, useRig } from '../support/rig';
 
 const ISSUER = 'https://issuer.example';
 const AUDIENCE = 'token-broker';
@@ -40,11 +40,7 @@ eachPlatform(() => {
     ['AUTH_JWT_ISSUER/AUDIENCE unset', {}, ALWAYS],
     ['AUTH_JWT_ISSUER/AUDIENCE set', { AUTH_JWT_ISSUER: ISSUER, AUTH_JWT_AUDIENCE: AUDIENCE }, WITH_ISS_AUD],
   ] as Array<[string, Record<string, string>, Case[]]>)('bearer JWTs, %s', (_name, env, cases) => {
-    let rig: Rig;
-    beforeAll(async () => {
-      rig = await startRig(env);
-    });
-    afterAll(() => rig.close());
+    const rig = useRig('all', env);
 
     it.each(cases)('%s', async (_case, claims, header, status) => {
       const token = jwt(rig.upstreams.secrets.jwtSecret, claims(), header);

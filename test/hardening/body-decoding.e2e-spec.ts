@@ -1,6 +1,8 @@
 import { deflateSync, gzipSync } from 'node:zlib';
 import { eachPlatform } from '../support/platforms';
-import { expectProblem, MISO, startRig, type Reply, type Rig } from './rig';
+import { expectProblem } from '../support/expect-reply';
+import { MISO, useRig } from '../support/rig';
+import { type Reply } from '../support/http';
 
 /** 9 kB of JSON: over the 8 kB limit once decoded, a few dozen bytes gzipped. */
 const LARGE = Buffer.from(JSON.stringify({ pad: 'a'.repeat(9 * 1024) }));
@@ -20,11 +22,7 @@ function chunked(body: Buffer): RequestInit {
 /** Finding 3: the 8 kB limit read Content-Length on Express; Fastify took any Content-Encoding. */
 eachPlatform(() => {
   describe('the body limit counts decoded bytes; unknown codings are 415 (finding 3)', () => {
-    let rig: Rig;
-    beforeAll(async () => {
-      rig = await startRig();
-    });
-    afterAll(() => rig.close());
+    const rig = useRig();
 
     const post = (init: RequestInit, encoding?: string): Promise<Reply> =>
       rig.client.send(MISO, { method: 'POST', ...init, headers: { 'content-type': 'application/json', ...(encoding && { 'content-encoding': encoding }) } });

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { eachPlatform } from '../support/platforms';
-import { expectProblem, MISO, SENTIFYD, startRig, type Rig } from './rig';
+import { expectProblem } from '../support/expect-reply';
+import { MISO, SENTIFYD, useRig } from '../support/rig';
 
 const JSON_BODY = Buffer.from(JSON.stringify({ refreshToken: 'x'.repeat(43) }));
 /** A gzip body cut short, and bytes that are no deflate stream at all. */
@@ -16,11 +17,7 @@ const BROKEN: Array<[string, Buffer]> = [
  */
 eachPlatform(() => {
   describe('a token route given a body with a broken Content-Encoding', () => {
-    let rig: Rig;
-    beforeAll(async () => {
-      rig = await startRig();
-    });
-    afterAll(() => rig.close());
+    const rig = useRig();
 
     it.each(BROKEN.flatMap(([encoding, body]) => [MISO, SENTIFYD].map((path) => ({ encoding, body, path }))))(
       '$encoding to $path → 400 problem+json, one log line, no stack',

@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { register } from 'prom-client';
 import { FakeClock, startOpenAISimulator, type UpstreamSimulator } from 'nestjs-token-broker/testing';
-import { expectProblem, send } from '../contract/http';
 import { bearer, bootApp, type RunningApp } from '../support/harness';
 import { redisCorner } from '../support/redis-server';
+import { expectProblem } from '../support/expect-reply';
+import { send } from '../support/http';
 
 const ROUTE = '/api/openai/realtime-token';
 const HOUR = 60 * 60_000;
@@ -52,7 +53,7 @@ describe('cost ceilings of billed providers (finding 6)', () => {
         const refused = await send(app.url, ROUTE, 'GET', { headers: auth('u4') });
         expectProblem(refused, 429);
         expect(refused.body.error).toBe('budget_exhausted');
-        expect(refused.headers.get('retry-after')).toBe(String(45 * 60));
+        expect(refused.headers['retry-after']).toBe(String(45 * 60));
       }
       expect(upstream.count).toBe(3);
       const warnings = apps.map((app) => app.logger).map((logger) => logger.lines.filter((line) => /hourly budget/.test(line)));

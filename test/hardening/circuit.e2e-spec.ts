@@ -1,5 +1,6 @@
-import { expectProblem, MISO, SENTIFYD, startRig, type Rig } from './rig';
 import { eachPlatform } from '../support/platforms';
+import { expectProblem } from '../support/expect-reply';
+import { MISO, SENTIFYD, useRig } from '../support/rig';
 
 /**
  * A circuit per grant scope (provider and audience; Miso's per provider): 5 failed requests in a row open it (each 2 upstream
@@ -9,13 +10,9 @@ import { eachPlatform } from '../support/platforms';
  */
 eachPlatform(() => {
   describe('circuit breaker', () => {
-    let rig: Rig;
     const STEP_MS = 1_100;
 
-    beforeEach(async () => {
-      rig = await startRig();
-    });
-    afterEach(() => rig.close());
+    const rig = useRig('each');
 
     const fail = async (times: number, send: () => Promise<unknown>) => {
       for (let n = 0; n < times; n++) {

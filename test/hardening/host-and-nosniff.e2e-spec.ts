@@ -1,33 +1,9 @@
-import { request as httpRequest } from 'node:http';
 import { eachPlatform } from '../support/platforms';
-import { expectProblem, MISO, SENTIFYD, startRig, type Reply, type Rig } from './rig';
+import { expectProblem } from '../support/expect-reply';
+import { MISO, SENTIFYD, startRig, type Rig } from '../support/rig';
+import { rawSend } from '../support/http';
 
 const EVIL_HOST = 'evil.example:1337/"><script>';
-
-/** A GET with exactly these headers (Host included, which fetch would not send as given). */
-function rawGet(base: string, path: string, headers: Record<string, string>): Promise<Reply> {
-  const url = new URL(path, base);
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'GET', headers, setHost: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          body = undefined;
-        }
-        const flat = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]));
-        resolve({ status: res.statusCode ?? 0, headers: flat, text, body, ms: performance.now() - started });
-      });
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 /** nosniff on every token answer, and a Miso config.baseUrl that a forged Host or X-Forwarded-Proto cannot shape. */
 eachPlatform(() => {
@@ -52,18 +28,18 @@ eachPlatform(() => {
 
     it('a Host that is not a plain host[:port] is 400, and never reaches the body', async () => {
       rig = await startRig();
-      const reply = await rawGet(rig.running.url, MISO, { host: EVIL_HOST });
+      const reply = await rawSend(rig.running.url, 'GET', MISO, { host: EVIL_HOST });
       expectProblem(reply, 400);
       expect(reply.headers['x-content-type-options']).toBe('nosniff');
       expect(reply.text).not.toContain('<script>');
-      const plain = await rawGet(rig.running.url, MISO, { host: 'app.internal:8080' });
+      const plain = await rawSend(rig.running.url, 'GET', MISO, { host: 'app.internal:8080' });
       expect(plain.body.config.baseUrl).toBe('http://app.internal:8080');
     });
 
     it('with PUBLIC_URL set, baseUrl is it whatever the Host says', async () => {
       rig = await startRig({ PUBLIC_URL: 'https://app.example' });
       for (const host of [EVIL_HOST, 'other.example']) {
-        const reply = await rawGet(rig.running.url, MISO, { host });
+        const reply = await rawSend(rig.running.url, 'GET', MISO, { host });
         expect(reply.status).toBe(200);
         expect(reply.body.config.baseUrl).toBe('https://app.example');
       }
@@ -71,10 +47,10 @@ eachPlatform(() => {
 
     it('with TRUST_PROXY=1, X-Forwarded-Proto: javascript is 400', async () => {
       rig = await startRig({ TRUST_PROXY: '1' });
-      const reply = await rawGet(rig.running.url, MISO, { host: 'app.example', 'x-forwarded-proto': 'javascript' });
+      const reply = await rawSend(rig.running.url, 'GET', MISO, { host: 'app.example', 'x-forwarded-proto': 'javascript' });
       expectProblem(reply, 400);
       expect(reply.text).not.toContain('javascript');
-      const https = await rawGet(rig.running.url, MISO, { host: 'app.example', 'x-forwarded-proto': 'https' });
+      const https = await rawSend(rig.running.url, 'GET', MISO, { host: 'app.example', 'x-forwarded-proto': 'https' });
       expect(https.body.config.baseUrl).toBe('https://app.example');
     });
   });

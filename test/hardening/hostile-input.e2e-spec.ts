@@ -1,5 +1,7 @@
-import { expectProblem, MISO, SENTIFYD, startRig, type Reply, type Rig } from './rig';
 import { eachPlatform } from '../support/platforms';
+import { expectProblem } from '../support/expect-reply';
+import { MISO, SENTIFYD, useRig } from '../support/rig';
+import { type Reply } from '../support/http';
 
 /**
  * Hostile input against both token routes. Every malformed request, huge
@@ -67,7 +69,6 @@ function expectRefused(reply: Reply, error: string): void {
 
 eachPlatform(() => {
   describe('hostile input', () => {
-    let rig: Rig;
     const calls = () => rig.upstreams.miso.count + rig.upstreams.sentifyd.count;
     const send = (route: string, method: Method, query: string, body?: string): Promise<Reply> => {
       const headers: Record<string, string> = route === SENTIFYD ? rig.auth('mallory') : {};
@@ -75,10 +76,7 @@ eachPlatform(() => {
       return rig.client.send(`${route}${query ? `?${query}` : ''}`, { method, body, headers });
     };
 
-    beforeAll(async () => {
-      rig = await startRig();
-    });
-    afterAll(() => rig.close());
+    const rig = useRig();
 
     const cases = HOSTILE.map(([route, method, query, body]) => ({
       route, method, query, body, name: `${method} ${route}?${query.slice(0, 40)} ${(body ?? '').slice(0, 40)}`,

@@ -1,7 +1,8 @@
 import type { SimulatorMode } from 'nestjs-token-broker/testing';
 import { expectNoSecrets } from '../support/harness';
-import { MISO, SENTIFYD, startRig, type Reply, type Rig } from './rig';
 import { eachPlatform } from '../support/platforms';
+import { MISO, SENTIFYD, useRig } from '../support/rig';
+import { type Reply } from '../support/http';
 
 type Line = Record<string, unknown>;
 const HOURS_2 = 2 * 60 * 60_000;
@@ -14,7 +15,6 @@ const CACHE = ['upstream', 'hit', 'merged', 'store'];
  */
 eachPlatform(() => {
   describe('log hygiene', () => {
-    let rig: Rig;
     const bearers: string[] = [];
     const auth = (user: string) => {
       const headers = rig.auth(user);
@@ -22,13 +22,8 @@ eachPlatform(() => {
       return headers;
     };
 
-    beforeAll(async () => {
-      rig = await startRig(
-        { SENTIFYD_REFRESH_PATH: '/api/refresh', TOKEN_UPSTREAM_TIMEOUT_MS: '300' },
-        { rateLimit: { perMinute: 100, refreshPerMinute: 2 }, circuitThreshold: 100 },
-      );
-    });
-    afterAll(() => rig.close());
+    const rig = useRig('all', { SENTIFYD_REFRESH_PATH: '/api/refresh', TOKEN_UPSTREAM_TIMEOUT_MS: '300' },
+        { rateLimit: { perMinute: 100, refreshPerMinute: 2 }, circuitThreshold: 100 },);
     const lines = () => rig.running.logger.requestLines();
 
     /** Sends one request and returns its reply and its one log line. */

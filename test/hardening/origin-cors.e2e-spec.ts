@@ -1,21 +1,19 @@
-import { expectProblem, MISO, SENTIFYD, startRig, type Reply, type Rig } from './rig';
 import { eachPlatform } from '../support/platforms';
+import { expectProblem } from '../support/expect-reply';
+import { MISO, SENTIFYD, startRig, useRig, type Rig } from '../support/rig';
+import { type Reply } from '../support/http';
 
 const APP = 'https://app.example';
 
 eachPlatform(() => {
   describe('CORS from TOKEN_ALLOWED_ORIGINS', () => {
-    let rig: Rig;
     const preflight = (path: string, origin: string): Promise<Reply> =>
       rig.client.send(path, {
         method: 'OPTIONS',
         headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
       });
 
-    beforeAll(async () => {
-      rig = await startRig({ TOKEN_ALLOWED_ORIGINS: `${APP}, http://localhost:*` });
-    });
-    afterAll(() => rig.close());
+    const rig = useRig('all', { TOKEN_ALLOWED_ORIGINS: `${APP}, http://localhost:*` });
 
     it.each([MISO, SENTIFYD])('a preflight to %s from a listed origin is allowed, with credentials', async (path) => {
       const reply = await preflight(path, APP);

@@ -1,5 +1,7 @@
-import { expectProblem, MISO, SENTIFYD, startRig, type Reply, type Rig } from './rig';
 import { eachPlatform } from '../support/platforms';
+import { expectProblem } from '../support/expect-reply';
+import { MISO, SENTIFYD, startRig, type Rig } from '../support/rig';
+import { type Reply } from '../support/http';
 
 /** Rate limits per caller and route, counted in the module's store under the fake clock. */
 eachPlatform(() => {

@@ -1,5 +1,6 @@
-import { SENTIFYD, startRig, expectProblem, type Rig } from './rig';
 import { eachPlatform } from '../support/platforms';
+import { SENTIFYD, useRig } from '../support/rig';
+import { expectProblem } from '../support/expect-reply';
 
 const GRACE_MS = 10_000;
 
@@ -10,12 +11,7 @@ const GRACE_MS = 10_000;
  */
 eachPlatform(() => {
   describe('refresh handle chains', () => {
-    let rig: Rig;
-
-    beforeEach(async () => {
-      rig = await startRig();
-    });
-    afterEach(() => rig.close());
+    const rig = useRig('each');
 
     const issue = async (user = 'alice') => {
       const reply = await rig.client.get(`${SENTIFYD}?avatar_id=avtr_chain`, rig.auth(user));

@@ -1,5 +1,7 @@
 import { eachPlatform } from '../support/platforms';
-import { expectProblem, MISO, SENTIFYD, startRig, type Reply, type Rig } from './rig';
+import { expectProblem } from '../support/expect-reply';
+import { MISO, SENTIFYD, useRig } from '../support/rig';
+import { type Reply } from '../support/http';
 
 /** A refresh handle's look-alike in the query: no answer may echo it (finding 5). */
 const PLANTED = 'pLaNtEdHaNdLe0123456789abcdefghijklmnopqrstu';
@@ -16,11 +18,7 @@ function expectTokenHeaders(reply: Reply): void {
 
 eachPlatform((platform) => {
   describe('every answer on a token path (finding 5)', () => {
-    let rig: Rig;
-    beforeAll(async () => {
-      rig = await startRig({ TOKEN_ALLOWED_ORIGINS: 'https://app.example' });
-    });
-    afterAll(() => rig?.close());
+    const rig = useRig('all', { TOKEN_ALLOWED_ORIGINS: 'https://app.example' });
 
     it.each([MISO, SENTIFYD])('OPTIONS on %s carries no-store, no-cache and nosniff', async (path) => {
       const reply = await rig.client.send(`${path}?refreshToken=${PLANTED}`, {

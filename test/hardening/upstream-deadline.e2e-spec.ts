@@ -1,6 +1,7 @@
 import type { SimulatorMode } from 'nestjs-token-broker/testing';
-import { expectProblem, MISO, startRig, type Rig } from './rig';
 import { eachPlatform } from '../support/platforms';
+import { expectProblem } from '../support/expect-reply';
+import { MISO, startRig, type Rig } from '../support/rig';
 
 const DEADLINE_MS = 300;
 /** Room for the app's own work and the event loop of a busy 2-core machine; far less than a second attempt. */

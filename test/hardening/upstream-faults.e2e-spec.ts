@@ -1,6 +1,7 @@
 import type { SimulatorMode } from 'nestjs-token-broker/testing';
-import { expectProblem, MISO, SENTIFYD, startRig, type Rig } from './rig';
 import { eachPlatform } from '../support/platforms';
+import { expectProblem } from '../support/expect-reply';
+import { MISO, SENTIFYD, startRig, type Rig } from '../support/rig';
 
 /** The deadline of the hang case: short, so the spec is quick. */
 const TIMEOUT_MS = 300;

@@ -1,8 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { FakeClock, startDeepgramSimulator, UpstreamSimulator, type SimulatorMode } from 'nestjs-token-broker/testing';
-import { expectNoStore, expectProblem, recordMethods, send, METHODS, type Method } from '../contract/http';
 import { eachPlatform } from '../support/platforms';
 import { bootLibraryApp } from './app.module';
+import { expectNoStore, expectProblem } from '../support/expect-reply';
+import { recordMethods, closeAll } from '../support/harness';
+import { send, METHODS, type Method } from '../support/http';
 
 const ROUTE = '/api/weather-token';
 
@@ -20,11 +22,7 @@ eachPlatform(() => {
       weather = await new UpstreamSimulator((_call, n) => ({ status: 200, body: { access_token: `wx-${n}`, expires_in: 600 } })).start();
       ({ app, url } = await bootLibraryApp({ clock, weatherUrl: weather.url, deepgramUrl: deepgram.url }));
     });
-    afterEach(async () => {
-      await app?.close();
-      await weather?.close();
-      await deepgram?.close();
-    });
+    afterEach(() => closeAll([app, weather, deepgram]));
 
     it('serves its route through the upstream client', async () => {
       const methods = recordMethods(weather);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { MetricsListener } from '../../src/metrics/metrics-listener';
-import { bearer, bootApp, expectNoSecrets, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, expectNoSecrets, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { scrape, valueOf, type Sample } from '../support/prometheus';
 
@@ -24,10 +24,7 @@ describe('Prometheus metrics (METRICS_PORT)', () => {
       running = await bootApp({ ...upstreams.env, METRICS_PORT: '0', HOST: '127.0.0.1' }, { circuitThreshold: 1 });
       metricsUrl = running.app.get(MetricsListener).running!.url;
     });
-    afterAll(async () => {
-      await running?.close();
-      await upstreams?.close();
-    });
+    afterAll(() => closeAll([running, upstreams]));
 
     const get = (path: string, auth?: string) => fetch(`${running.url}${path}`, { headers: auth ? { authorization: auth } : {} });
     const signedIn = () => bearer(upstreams.secrets.jwtSecret, user);

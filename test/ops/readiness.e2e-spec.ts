@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bootApp } from '../support/harness';
+import { useStack } from '../support/stack';
 import { eachPlatform } from '../support/platforms';
 import { killAllPrivateRedis, startPrivateRedis, type PrivateRedis } from '../support/redis-server';
 
@@ -17,26 +18,15 @@ interface Probe {
 describe('health probes follow Redis', () => {
   eachPlatform(() => {
     let redis: PrivateRedis;
-    let upstreams: Upstreams;
-    let running: RunningApp;
     const liveness: number[] = [];
-
-    beforeAll(async () => {
-      redis = await startPrivateRedis();
-      upstreams = await startUpstreams();
-      running = await bootApp({ ...upstreams.env, REDIS_URL: redis.url });
-    });
-    afterAll(async () => {
-      try {
-        await running?.close();
-        await upstreams?.close();
-      } finally {
-        await killAllPrivateRedis();
-      }
+    const stack = useStack({
+      extra: async () => (redis = await startPrivateRedis()),
+      boot: (upstreams) => bootApp({ ...upstreams.env, REDIS_URL: redis.url }),
+      after: killAllPrivateRedis,
     });
 
     const probe = async (path: string): Promise<Probe> => {
-      const response = await fetch(`${running.url}${path}`);
+      const response = await fetch(`${stack.app.url}${path}`);
       return { status: response.status, cacheControl: response.headers.get('cache-control'), body: (await response.json()) as Probe['body'] };
     };
     /** Polls readiness (and liveness alongside) until it answers `status`; resolves with the ms it took. */
@@ -69,11 +59,11 @@ describe('health probes follow Redis', () => {
 
       expect(liveness.every((status) => status === 200)).toBe(true);
       expect(liveness.length).toBeGreaterThan(2);
-      process.stdout.write(`readiness (${running.app.getHttpAdapter().getType()}): 503 ${down.ms} ms after the kill, 200 ${back.ms} ms after the restart\n`);
+      process.stdout.write(`readiness (${stack.app.app.getHttpAdapter().getType()}): 503 ${down.ms} ms after the kill, 200 ${back.ms} ms after the restart\n`);
     }, 30_000);
 
     it('is neither rate-limited nor logged as a token request', async () => {
-      const limited = await bootApp({ ...upstreams.env, TOKEN_RATE_LIMIT: '1' });
+      const limited = await bootApp({ ...stack.upstreams.env, TOKEN_RATE_LIMIT: '1' });
       try {
         const statuses = [];
         for (let i = 0; i < 5; i++) statuses.push((await fetch(`${limited.url}/health/ready`)).status, (await fetch(`${limited.url}/health/live`)).status);

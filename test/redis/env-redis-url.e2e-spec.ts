@@ -1,5 +1,6 @@
 import Redis from 'ioredis';
-import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, closeAll } from '../support/harness';
+import { useStack } from '../support/stack';
 import { killAllPrivateRedis, scanKeys, startPrivateRedis, type PrivateRedis } from '../support/redis-server';
 
 interface SentifydBody {
@@ -15,56 +16,47 @@ interface SentifydBody {
 describe('example app with REDIS_URL (environment only)', () => {
   let redis: PrivateRedis;
   let raw: Redis;
-  let upstreams: Upstreams;
-  const apps: RunningApp[] = [];
-
-  beforeAll(async () => {
-    redis = await startPrivateRedis();
-    raw = new Redis(redis.url, { maxRetriesPerRequest: 1 });
-    upstreams = await startUpstreams();
-    upstreams.miso.delayMs = 150;
-    const env = { ...upstreams.env, REDIS_URL: redis.url, TOKEN_RATE_LIMIT: '5' };
-    apps.push(await bootApp(env), await bootApp(env));
-  });
-
-  afterAll(async () => {
-    try {
-      for (const app of apps) await app.close();
-      await upstreams?.close();
-      await raw?.quit();
-    } finally {
-      await killAllPrivateRedis();
-    }
+  const stack = useStack({
+    extra: async () => {
+      redis = await startPrivateRedis();
+      raw = new Redis(redis.url, { maxRetriesPerRequest: 1 });
+    },
+    boot: async (upstreams) => {
+      upstreams.miso.delayMs = 150;
+      const env = { ...upstreams.env, REDIS_URL: redis.url, TOKEN_RATE_LIMIT: '5' };
+      return [await bootApp(env), await bootApp(env)];
+    },
+    after: () => closeAll([{ close: () => raw?.quit() }], killAllPrivateRedis),
   });
 
   it('two instances from the same environment share one grant, and keep it in Redis under token:', async () => {
-    const responses = await Promise.all(Array.from({ length: 4 }, (_, i) => fetch(`${apps[i % 2].url}/api/client-token`)));
+    const responses = await Promise.all(Array.from({ length: 4 }, (_, i) => fetch(`${stack.apps[i % 2].url}/api/client-token`)));
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200]);
-    expect(upstreams.miso.count).toBe(1);
+    expect(stack.upstreams.miso.count).toBe(1);
     // One grant, under a keyed digest of its name (never `grant:miso` in clear).
     expect(await scanKeys(raw, 'token:grant:')).toEqual([expect.stringMatching(/^token:grant:[A-Za-z0-9_-]{43}$/)]);
   });
 
   it('a handle minted by one refreshes on the other (the sealing key comes from AUTH_JWT_SECRET on both)', async () => {
-    const auth = bearer(upstreams.secrets.jwtSecret, 'ivy');
-    const minted = await fetch(`${apps[0].url}/request_tokens`, { headers: { authorization: auth } });
+    const auth = bearer(stack.upstreams.secrets.jwtSecret, 'ivy');
+    const minted = await fetch(`${stack.apps[0].url}/request_tokens`, { headers: { authorization: auth } });
     expect(minted.status).toBe(200);
     const handle = ((await minted.json()) as SentifydBody).tokens.refreshToken;
-    const refreshed = await fetch(`${apps[1].url}/request_tokens?refreshToken=${handle}`, { headers: { authorization: auth } });
+    const refreshed = await fetch(`${stack.apps[1].url}/request_tokens?refreshToken=${handle}`, { headers: { authorization: auth } });
     expect(refreshed.status).toBe(200);
   });
 
   it('rate limits count in Redis: the 6th request of one user over both instances is 429', async () => {
-    const auth = bearer(upstreams.secrets.jwtSecret, 'jack');
+    const auth = bearer(stack.upstreams.secrets.jwtSecret, 'jack');
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await fetch(`${apps[i % 2].url}/request_tokens`, { headers: { authorization: auth } })).status);
+    for (let i = 0; i < 6; i++) statuses.push((await fetch(`${stack.apps[i % 2].url}/request_tokens`, { headers: { authorization: auth } })).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     expect((await scanKeys(raw, 'token:rate:')).length).toBeGreaterThanOrEqual(1);
   });
 
   it('closing the app closes the Redis client it made from REDIS_URL', async () => {
     const before = Number((await raw.info('clients')).match(/connected_clients:(\d+)/)![1]);
-    const extra = await bootApp({ ...upstreams.env, REDIS_URL: redis.url });
+    const extra = await bootApp({ ...stack.upstreams.env, REDIS_URL: redis.url });
     expect((await fetch(`${extra.url}/api/client-token`)).status).toBe(200);
     const during = Number((await raw.info('clients')).match(/connected_clients:(\d+)/)![1]);
     await extra.close();

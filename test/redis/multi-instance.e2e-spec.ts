@@ -5,6 +5,7 @@ import { storeKeys } from '../support/store-keys';
 import { FakeClock } from 'nestjs-token-broker/testing';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
 import { deleteKeys, redisCorner, sharedRedisUrl, uniquePrefix, type RedisCorner } from '../support/redis-server';
+import { expectOneSentifydLogin } from './burst';
 
 interface SentifydBody {
   tokens: { accessToken: string; refreshToken: string; expiresIn: number };
@@ -43,15 +44,12 @@ function refresh(app: RunningApp, auth: string, handle: string): Promise<Respons
 
 describe('three instances sharing one Redis', () => {
   const corner = redisCorner('test:multi');
-  const prefix = corner.prefix;
   const clock = new FakeClock(Date.now());
-  let raw: Redis;
   let upstreams: Upstreams;
   let apps: RunningApp[] = [];
   let A: RunningApp, B: RunningApp, C: RunningApp;
 
   beforeAll(async () => {
-    raw = corner.raw;
     upstreams = await startUpstreams();
     upstreams.miso.delayMs = 150;
     upstreams.sentifyd.delayMs = 150;
@@ -90,15 +88,7 @@ describe('three instances sharing one Redis', () => {
 
   it('300 concurrent cold /request_tokens (one avatar, several users) over three instances make one login', async () => {
     const users = ['u1', 'u2', 'u3', 'u4', 'u5'].map(auth);
-    const before = upstreams.sentifyd.count;
-    const responses = await Promise.all(Array.from({ length: 300 }, (_, i) => sentifyd(apps[i % 3], users[i % 5], '?avatar_id=avtr_multi')));
-    const bodies = (await Promise.all(responses.map((r) => r.json()))) as SentifydBody[];
-    const logins = upstreams.sentifyd.count - before;
-    console.log(`[figures] three instances, 300 concurrent cold /request_tokens (one avatar, 5 users): ${logins} upstream login(s)`);
-    expect(responses.map((r) => r.status)).toEqual(Array(300).fill(200));
-    expect(logins).toBe(1);
-    expect(new Set(bodies.map((b) => b.tokens.accessToken)).size).toBe(1);
-    expect(new Set(bodies.map((b) => b.tokens.refreshToken)).size).toBe(300);
+    await expectOneSentifydLogin('three instances (one avatar, 5 users)', upstreams, 300, (i) => sentifyd(apps[i % 3], users[i % 5], '?avatar_id=avtr_multi'));
   });
 
   it('a handle minted on A refreshes on B; C sees the rotation: grace, then reuse rejected', async () => {
@@ -136,13 +126,13 @@ describe('three instances sharing one Redis', () => {
     for (const app of [A, A]) handles.push(((await (await sentifyd(app, alice, '?avatar_id=avtr_x')).json()) as SentifydBody).tokens.refreshToken);
     const [stolen, kept] = handles;
     // The store holds the chain's sealed record, under a keyed digest.
-    const stolenKey = `${prefix}${storeKeys(storeKey).chainOf(stolen)}`;
-    expect(await raw.exists(stolenKey)).toBe(1);
+    const stolenKey = `${corner.prefix}${storeKeys(storeKey).chainOf(stolen)}`;
+    expect(await corner.raw.exists(stolenKey)).toBe(1);
 
     const byBob = await refresh(B, auth('bob'), stolen);
     expect(byBob.status).toBe(401);
     expect(((await byBob.json()) as Problem).error).toBe('invalid_refresh_token');
-    expect(await raw.exists(stolenKey)).toBe(0);
+    expect(await corner.raw.exists(stolenKey)).toBe(0);
 
     // Revoked: even its owner can no longer use it, on any instance; her other handle still works there.
     expect((await refresh(C, alice, stolen)).status).toBe(401);
@@ -192,13 +182,10 @@ describe('three instances sharing one Redis', () => {
 
 describe('rate limits across three instances sharing one Redis', () => {
   const corner = redisCorner('test:multi-rate');
-  const prefix = corner.prefix;
-  let raw: Redis;
   let upstreams: Upstreams;
   let apps: RunningApp[] = [];
 
   beforeAll(async () => {
-    raw = corner.raw;
     upstreams = await startUpstreams();
     apps = await bootTrio(corner, { ...upstreams.env, TOKEN_RATE_LIMIT: '5' }, new FakeClock(Date.now()));
   });
@@ -250,14 +237,11 @@ describe('rate limits across three instances sharing one Redis', () => {
 
 describe('locks, upstream refresh tokens and failures across three instances', () => {
   const corner = redisCorner('test:multi-lock');
-  const prefix = corner.prefix;
   const clock = new FakeClock(Date.now());
-  let raw: Redis;
   let upstreams: Upstreams;
   let apps: RunningApp[] = [];
 
   beforeAll(async () => {
-    raw = corner.raw;
     upstreams = await startUpstreams();
     const env = { ...upstreams.env, TOKEN_UPSTREAM_TIMEOUT_MS: '10000', SENTIFYD_REFRESH_PATH: '/api/refresh' };
     apps = await bootTrio(corner, env, clock);
@@ -273,7 +257,7 @@ describe('locks, upstream refresh tokens and failures across three instances', (
 
   it('a lock left by a crashed instance expires, and the waiters go on with one upstream call', async () => {
     // As if an instance took the lock for Miso's grant and died: nobody renews or releases it.
-    await raw.set(`${prefix}${storeKeys(storeKey).name('lock', 'miso')}`, 'owner-that-crashed', 'PX', 2_000);
+    await corner.raw.set(`${corner.prefix}${storeKeys(storeKey).name('lock', 'miso')}`, 'owner-that-crashed', 'PX', 2_000);
     const started = Date.now();
     const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => fetch(`${apps[i % 3].url}/api/client-token`)));
     const waited = Date.now() - started;

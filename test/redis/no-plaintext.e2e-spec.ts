@@ -62,24 +62,23 @@ async function findLeaks(raw: Redis, prefix: string, secrets: ReadonlyArray<read
 
 describe('the scan itself', () => {
   const corner = redisCorner('test:plain-probe');
-  const prefix = corner.prefix;
   let raw: Redis;
   beforeAll(() => void (raw = new Redis(sharedRedisUrl(), { maxRetriesPerRequest: 1 })));
   afterAll(async () => {
-    await deleteKeys(raw, prefix);
+    await deleteKeys(raw, corner.prefix);
     await raw.quit();
   });
 
   it('finds a planted secret in a key name, a string, base64, a hash, a list and a set', async () => {
     const secret = `planted-${randomBytes(8).toString('hex')}`;
-    await raw.set(`${prefix}clean`, 'nothing here', 'PX', 60_000);
-    await raw.set(`${prefix}name:${secret}`, 'x', 'PX', 60_000);
-    await raw.set(`${prefix}plain`, `{"accessToken":"${secret}"}`, 'PX', 60_000);
-    await raw.set(`${prefix}b64`, `iv.${Buffer.from(`{"t":"${secret}"}`).toString('base64url')}`, 'PX', 60_000);
-    await raw.hset(`${prefix}hash`, 'token', secret);
-    await raw.rpush(`${prefix}list`, 'a', secret);
-    await raw.sadd(`${prefix}set`, secret);
-    const { leaks, types } = await findLeaks(raw, prefix, [['planted', secret]]);
+    await raw.set(`${corner.prefix}clean`, 'nothing here', 'PX', 60_000);
+    await raw.set(`${corner.prefix}name:${secret}`, 'x', 'PX', 60_000);
+    await raw.set(`${corner.prefix}plain`, `{"accessToken":"${secret}"}`, 'PX', 60_000);
+    await raw.set(`${corner.prefix}b64`, `iv.${Buffer.from(`{"t":"${secret}"}`).toString('base64url')}`, 'PX', 60_000);
+    await raw.hset(`${corner.prefix}hash`, 'token', secret);
+    await raw.rpush(`${corner.prefix}list`, 'a', secret);
+    await raw.sadd(`${corner.prefix}set`, secret);
+    const { leaks, types } = await findLeaks(raw, corner.prefix, [['planted', secret]]);
     expect(leaks.sort()).toEqual(['b64', 'hash', 'list', `name:${secret}`.slice(0, 40), 'plain', 'set'].map((k) => `planted in ${k}`).sort());
     expect(Object.fromEntries(types)).toEqual({ string: 4, hash: 1, list: 1, set: 1 });
   });
@@ -93,15 +92,12 @@ describe('the scan itself', () => {
  */
 describe('nothing in Redis is a credential in plain text', () => {
   const corner = redisCorner('test:plain');
-  const prefix = corner.prefix;
   const storeKey = randomBytes(32);
   const clock = new FakeClock(Date.now());
-  let raw: Redis;
   let upstreams: Upstreams;
   let running: RunningApp;
 
   beforeAll(async () => {
-    raw = corner.raw;
     upstreams = await startUpstreams();
     const env = { ...upstreams.env, SENTIFYD_REFRESH_PATH: '/api/refresh', TOKEN_RATE_LIMIT: '100000' };
     running = await bootApp(env, { store: corner.store(), storeKey, clock });
@@ -181,8 +177,8 @@ describe('nothing in Redis is a credential in plain text', () => {
     expect(handles.size).toBe(2 * users.length * avatars.length * 3);
     expect(upstreamRefreshTokens.size).toBeGreaterThanOrEqual(2 * avatars.length);
 
-    const { keys, leaks, types, values } = await findLeaks(raw, prefix, secrets);
-    const kinds = new Set(keys.map((key) => key.slice(prefix.length).split(':')[0]));
+    const { keys, leaks, types, values } = await findLeaks(corner.raw, corner.prefix, secrets);
+    const kinds = new Set(keys.map((key) => key.slice(corner.prefix.length).split(':')[0]));
     // The scan sees what the run wrote: grants, handle chains and their per-user lists, rate counters.
     expect([...kinds]).toEqual(expect.arrayContaining(['grant', 'chain', 'chains', 'rate']));
     // Key names hold no user id, avatar id or client IP in clear, rate-limit counters included.
@@ -193,8 +189,8 @@ describe('nothing in Redis is a credential in plain text', () => {
     let opened = 0;
     const forever: string[] = [];
     for (const key of keys) {
-      if ((await raw.pttl(key)) === -1) forever.push(key);
-      if (key.startsWith(`${prefix}grant:`) && sealer.open(values.get(key)?.[0] ?? '', key.slice(prefix.length))?.includes('"accessToken"')) opened++;
+      if ((await corner.raw.pttl(key)) === -1) forever.push(key);
+      if (key.startsWith(`${corner.prefix}grant:`) && sealer.open(values.get(key)?.[0] ?? '', key.slice(corner.prefix.length))?.includes('"accessToken"')) opened++;
     }
     console.log(`[figures] no-plaintext scan: ${keys.length} keys (${[...types].map(([t, n]) => `${n} ${t}`).join(', ')}), kinds ${[...kinds].join(', ')}; ${secrets.length} values checked`);
     expect(leaks).toEqual([]);

@@ -3,7 +3,8 @@ import Redis from 'ioredis';
 import Module from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bearer, bootApp, expectNoSecrets, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp, expectNoSecrets, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
+import { useStack } from '../support/stack';
 import { killAllPrivateRedis, scanKeys, startPrivateRedis, uniquePrefix, type PrivateRedis } from '../support/redis-server';
 
 interface SentifydBody {
@@ -61,16 +62,11 @@ describe('Redis outage and recovery', () => {
     running = await bootApp(env, { store: RedisTokenStore.fromUrl(redis.url, { prefix }), storeKey: randomBytes(32) });
   });
 
-  afterAll(async () => {
-    try {
-      await running?.close();
-      await upstreams?.close();
-    } finally {
-      await killAllPrivateRedis();
-      realProcess.off('unhandledRejection', onRejection);
-      realProcess.off('uncaughtException', onException);
-    }
-  });
+  afterAll(() => closeAll([running, upstreams], async () => {
+    await killAllPrivateRedis();
+    realProcess.off('unhandledRejection', onRejection);
+    realProcess.off('uncaughtException', onException);
+  }));
 
   const alice = () => bearer(upstreams.secrets.jwtSecret, 'alice');
   const miso = () => fetch(`${running.url}/api/client-token`);
@@ -208,38 +204,27 @@ describe('Redis outage and recovery', () => {
 describe('Redis hanging (SIGSTOP) and resuming', () => {
   const prefix = uniquePrefix('test:hang');
   let redis: PrivateRedis;
-  let upstreams: Upstreams;
-  let running: RunningApp;
-
-  beforeAll(async () => {
-    redis = await startPrivateRedis();
-    upstreams = await startUpstreams();
-    const env = { ...upstreams.env, TOKEN_RATE_LIMIT: '100000' };
-    running = await bootApp(env, { store: RedisTokenStore.fromUrl(redis.url, { prefix }), storeKey: randomBytes(32) });
-  });
-
-  afterAll(async () => {
-    try {
-      redis?.resume();
-      await running?.close();
-      await upstreams?.close();
-    } finally {
-      await killAllPrivateRedis();
-    }
+  // Declared first, so it runs first: a stopped Redis would hold up the apps' close.
+  afterAll(() => redis?.resume());
+  const stack = useStack({
+    extra: async () => (redis = await startPrivateRedis()),
+    boot: (upstreams) =>
+      bootApp({ ...upstreams.env, TOKEN_RATE_LIMIT: '100000' }, { store: RedisTokenStore.fromUrl(redis.url, { prefix }), storeKey: randomBytes(32) }),
+    after: killAllPrivateRedis,
   });
 
   const avatar = (id: string) =>
-    fetch(`${running.url}/request_tokens?avatar_id=${id}`, { headers: { authorization: bearer(upstreams.secrets.jwtSecret, 'hank') } });
+    fetch(`${stack.app.url}/request_tokens?avatar_id=${id}`, { headers: { authorization: bearer(stack.upstreams.secrets.jwtSecret, 'hank') } });
 
   it('cached tokens are served without each request waiting for a store timeout; the rest is 503 within seconds', async () => {
-    const warm = await fetch(`${running.url}/api/client-token`);
+    const warm = await fetch(`${stack.app.url}/api/client-token`);
     expect(warm.status).toBe(200);
     const token = ((await warm.json()) as { token: string }).token;
     redis.pause();
 
     const timings: number[] = [];
     for (let i = 0; i < 10; i++) {
-      const { response, body, ms } = await timed(() => fetch(`${running.url}/api/client-token`));
+      const { response, body, ms } = await timed(() => fetch(`${stack.app.url}/api/client-token`));
       expect(response.status).toBe(200);
       expect((body as { token: string }).token).toBe(token);
       timings.push(ms);

@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { bearer, bootApp } from '../support/harness';
+import { useStack } from '../support/stack';
 import { killAllPrivateRedis } from '../support/redis-server';
 import { startSentinelSet, until, type SentinelSet } from '../support/redis-topologies';
 
@@ -18,34 +19,20 @@ interface SentifydBody {
 describe('Redis Sentinel: a primary failover without restart', () => {
   const password = randomBytes(12).toString('hex');
   let set: SentinelSet;
-  let upstreams: Upstreams;
-  let app: RunningApp;
-
-  beforeAll(async () => {
-    set = await startSentinelSet(password);
-    upstreams = await startUpstreams();
-    app = await bootApp({
-      ...upstreams.env,
-      REDIS_SENTINELS: `127.0.0.1:${set.sentinel.port}`,
-      REDIS_SENTINEL_NAME: set.name,
-      REDIS_PASSWORD: password,
-    });
-  }, 30_000);
-  afterAll(async () => {
-    try {
-      await app?.close();
-      await upstreams?.close();
-    } finally {
-      await killAllPrivateRedis();
-    }
+  const stack = useStack({
+    extra: async () => (set = await startSentinelSet(password)),
+    boot: (upstreams) =>
+      bootApp({ ...upstreams.env, REDIS_SENTINELS: `127.0.0.1:${set.sentinel.port}`, REDIS_SENTINEL_NAME: set.name, REDIS_PASSWORD: password }),
+    after: killAllPrivateRedis,
+    timeout: 30_000,
   });
 
-  const auth = (user: string) => ({ authorization: bearer(upstreams.secrets.jwtSecret, user) });
+  const auth = (user: string) => ({ authorization: bearer(stack.upstreams.secrets.jwtSecret, user) });
 
   it('serves cached tokens throughout, 503s store-dependent requests at most during promotion, then 200; old handles still refresh', async () => {
-    expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
-    expect((await fetch(`${app.url}/api/client-token`)).status).toBe(200);
-    const minted = await fetch(`${app.url}/request_tokens`, { headers: auth('olga') });
+    expect((await fetch(`${stack.app.url}/health/ready`)).status).toBe(200);
+    expect((await fetch(`${stack.app.url}/api/client-token`)).status).toBe(200);
+    const minted = await fetch(`${stack.app.url}/request_tokens`, { headers: auth('olga') });
     expect(minted.status).toBe(200);
     const handle = ((await minted.json()) as SentifydBody).tokens.refreshToken;
     // Replicated before the primary dies (what a handle minted "before the failover" means).
@@ -59,8 +46,8 @@ describe('Redis Sentinel: a primary failover without restart', () => {
     const dependent: number[] = [];
     let window = 0;
     for (let i = 0; performance.now() - killedAt < 20_000; i++) {
-      cached.push((await fetch(`${app.url}/api/client-token`)).status);
-      const status = (await fetch(`${app.url}/request_tokens`, { headers: auth(`user${i}`) })).status;
+      cached.push((await fetch(`${stack.app.url}/api/client-token`)).status);
+      const status = (await fetch(`${stack.app.url}/request_tokens`, { headers: auth(`user${i}`) })).status;
       dependent.push(status);
       if (status === 200) {
         window = (performance.now() - killedAt) / 1000;
@@ -73,9 +60,9 @@ describe('Redis Sentinel: a primary failover without restart', () => {
     expect(new Set(cached)).toEqual(new Set([200]));
     expect(new Set(dependent.slice(0, -1))).toEqual(new Set(dependent.length > 1 ? [503] : []));
 
-    const refreshed = await fetch(`${app.url}/request_tokens?refreshToken=${handle}`, { headers: auth('olga') });
+    const refreshed = await fetch(`${stack.app.url}/request_tokens?refreshToken=${handle}`, { headers: auth('olga') });
     expect(refreshed.status).toBe(200);
-    await until('ready again', async () => (await fetch(`${app.url}/health/ready`)).status === 200, 5_000);
+    await until('ready again', async () => (await fetch(`${stack.app.url}/health/ready`)).status === 200, 5_000);
     const promoted = new Redis(set.replica.port, '127.0.0.1', { password, maxRetriesPerRequest: 1 });
     try {
       expect(((await promoted.call('ROLE')) as string[])[0]).toBe('master');

@@ -2,6 +2,7 @@ import { RedisTokenStore } from 'nestjs-token-broker/redis';
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
+import { expectOneSentifydLogin } from './burst';
 import { deleteKeys, redisCorner, scanKeys, sharedRedisUrl, uniquePrefix } from '../support/redis-server';
 
 interface SentifydBody {
@@ -11,14 +12,11 @@ interface SentifydBody {
 /** One app instance on a RedisTokenStore (the real Redis at REDIS_URL, a prefix of this run only). */
 describe('one instance on Redis', () => {
   const corner = redisCorner('test:single');
-  const prefix = corner.prefix;
   const storeKey = randomBytes(32);
-  let raw: Redis;
   let upstreams: Upstreams;
   let running: RunningApp;
 
   beforeAll(async () => {
-    raw = corner.raw;
     upstreams = await startUpstreams();
     // A slow upstream keeps the first call in flight while the whole burst arrives.
     upstreams.miso.delayMs = 150;
@@ -40,26 +38,15 @@ describe('one instance on Redis', () => {
     expect(upstreams.miso.count).toBe(1);
     expect(new Set(bodies.map((b) => b.token)).size).toBe(1);
     // The grant went to Redis (sealed), not only to this process.
-    expect((await scanKeys(raw, `${prefix}grant:`)).length).toBeGreaterThanOrEqual(1);
+    expect((await scanKeys(corner.raw, `${corner.prefix}grant:`)).length).toBeGreaterThanOrEqual(1);
   });
 
   it('200 concurrent cold /request_tokens for one avatar from a few users make one login; each user gets own handles', async () => {
     const users = ['alice', 'bob', 'carol', 'dave'];
     const auth = Object.fromEntries(users.map((u) => [u, bearer(upstreams.secrets.jwtSecret, u)]));
-    const before = upstreams.sentifyd.count;
-    const responses = await Promise.all(
-      Array.from({ length: 200 }, (_, i) =>
-        fetch(`${running.url}/request_tokens?avatar_id=avtr_shared`, { headers: { authorization: auth[users[i % users.length]] } }),
-      ),
+    await expectOneSentifydLogin('single instance (one avatar, 4 users)', upstreams, 200, (i) =>
+      fetch(`${running.url}/request_tokens?avatar_id=avtr_shared`, { headers: { authorization: auth[users[i % users.length]] } }),
     );
-    const bodies = (await Promise.all(responses.map((r) => r.json()))) as SentifydBody[];
-    const logins = upstreams.sentifyd.count - before;
-    console.log(`[figures] single instance, 200 concurrent cold /request_tokens (one avatar, 4 users): ${logins} upstream login(s)`);
-    expect(responses.map((r) => r.status)).toEqual(Array(200).fill(200));
-    expect(logins).toBe(1);
-    expect(new Set(bodies.map((b) => b.tokens.accessToken)).size).toBe(1);
-    // Refresh handles are per request and per user, even though the grant is shared.
-    expect(new Set(bodies.map((b) => b.tokens.refreshToken)).size).toBe(200);
   });
 
   it('different avatar ids make one login each', async () => {
@@ -91,13 +78,10 @@ describe('one instance on Redis', () => {
  */
 describe('cache-hit latency (figures only)', () => {
   const corner = redisCorner('test:latency');
-  const prefix = corner.prefix;
-  let raw: Redis;
   let upstreams: Upstreams;
   const apps: RunningApp[] = [];
 
   beforeAll(async () => {
-    raw = corner.raw;
     upstreams = await startUpstreams();
   });
 
@@ -108,7 +92,7 @@ describe('cache-hit latency (figures only)', () => {
   });
 
   async function measure(label: string, env: Record<string, string>, redis: boolean): Promise<void> {
-    const overrides = redis ? { store: RedisTokenStore.fromUrl(sharedRedisUrl(), { prefix: `${prefix}${label}:` }) } : {};
+    const overrides = redis ? { store: RedisTokenStore.fromUrl(sharedRedisUrl(), { prefix: `${corner.prefix}${label}:` }) } : {};
     const running = await bootApp(env, overrides);
     apps.push(running);
     const url = `${running.url}/api/client-token`;

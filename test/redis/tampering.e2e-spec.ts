@@ -16,7 +16,6 @@ interface SentifydBody {
  */
 describe('a store writer cannot forge, move, plant or replay records (real Redis)', () => {
   const corner = redisCorner('test:tamper');
-  const prefix = corner.prefix;
   const storeKey = randomBytes(32);
   const keys = storeKeys(storeKey);
   const clock = new FakeClock(Date.now());
@@ -45,8 +44,8 @@ describe('a store writer cannot forge, move, plant or replay records (real Redis
   };
   const refresh = (user: string, handle: string, app = A) =>
     fetch(`${app.url}/request_tokens`, { method: 'POST', headers: { ...auth(user), 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: handle }) });
-  const get = (key: string) => corner.raw.get(prefix + key);
-  const put = (key: string, value: string) => corner.raw.set(prefix + key, value, 'PX', 600_000);
+  const get = (key: string) => corner.raw.get(corner.prefix + key);
+  const put = (key: string, value: string) => corner.raw.set(corner.prefix + key, value, 'PX', 600_000);
   const flip = (sealed: string) => sealed.slice(0, -3) + (sealed.endsWith('AAA') ? 'BBB' : 'AAA');
   const noLeak = (planted: string) => {
     const lines = [...A.logger.lines, ...B.logger.lines];
@@ -139,7 +138,7 @@ describe('a store writer cannot forge, move, plant or replay records (real Redis
     it('deleting a chain record makes no second successor: both handles are 401', async () => {
       const first = (await sentifyd(A, 'erin', 'avtr_ok')).refreshToken;
       const next = ((await (await refresh('erin', first)).json()) as SentifydBody).tokens.refreshToken;
-      await corner.raw.del(prefix + keys.chainOf(first));
+      await corner.raw.del(corner.prefix + keys.chainOf(first));
       expect((await refresh('erin', first)).status).toBe(401);
       expect((await refresh('erin', next)).status).toBe(401);
     });

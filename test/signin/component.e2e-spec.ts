@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { launchChromium } from '../support/browser';
+import { useChromium } from '../support/browser';
 
 const COOKIE = 'wordpress_logged_in_test';
 const QUERY = '/request_tokens?avatar_id=a1&_wpnonce=5f2e9c01ab';
@@ -62,11 +62,7 @@ async function outcome(page: Page): Promise<Record<string, unknown>> {
   return page.evaluate(() => (globalThis as any).outcome);
 }
 
-let browser: Browser;
-beforeAll(async () => {
-  browser = await launchChromium();
-}, 60_000);
-afterAll(() => browser?.close());
+const browser = useChromium();
 
 eachPlatform(() => {
   describe('<sentifyd-bot> on a cookie-session site, in Chromium', () => {

@@ -1,6 +1,7 @@
 import { bearer } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { MISO, SENTIFYD, expectProblem, startRig, type Rig } from '../hardening/rig';
+import { MISO, SENTIFYD, startRig, type Rig } from '../support/rig';
+import { expectProblem } from '../support/expect-reply';
 
 const COOKIE = 'site_session';
 const PARTNER = 'https://partner.example';

@@ -1,8 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { startUpstreams, bootApp, type RunningApp, type Upstreams } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
-import { Client, SENTIFYD, expectProblem } from '../hardening/rig';
 import { JwksServer, makeKey, signWith, type TestKey } from './jwks-server';
+import { Client } from '../support/http';
+import { SENTIFYD } from '../support/rig';
+import { expectProblem } from '../support/expect-reply';
 
 const ISSUER = 'https://idp.example/';
 const AUDIENCE = 'token-broker';

@@ -1,8 +1,9 @@
+import { live } from './lifecycle';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createApp } from '../../src/app.factory';
 import { startSandbox } from '../../src/sandbox/sandbox';
 import { CaptureLogger } from './capture-logger';
@@ -30,6 +31,23 @@ export async function launchChromium(): Promise<Browser> {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     timeout: 30_000,
   });
+}
+
+/** Chromium for the whole spec file (or block): launched before all, closed after all. */
+export function useChromium(): Browser {
+  return live(launchChromium, { timeout: 60_000 });
+}
+
+/** A fresh context and page for each test, closed after it; `prepare` runs on the context first (cookies, say). */
+export function useTab(browser: Browser, prepare?: (context: BrowserContext) => Promise<unknown>): { context: BrowserContext; page: Page } {
+  return live(
+    async () => {
+      const context = await browser.newContext();
+      await prepare?.(context);
+      return { context, page: await context.newPage(), close: () => context.close() };
+    },
+    { when: 'each' },
+  );
 }
 
 /**

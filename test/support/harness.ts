@@ -6,6 +6,7 @@ import { createApp } from '../../src/app.factory';
 import { startMisoSimulator, type MisoSimulatorOptions } from 'nestjs-token-broker/testing';
 import { startSentifydSimulator, type SentifydSimulatorOptions } from 'nestjs-token-broker/testing';
 import type { SentifydSimulator, UpstreamSimulator } from 'nestjs-token-broker/testing';
+import type { Server } from 'node:http';
 import { CaptureLogger } from './capture-logger';
 import { currentPlatform } from './platforms';
 
@@ -84,5 +85,42 @@ export function expectNoSecrets(texts: readonly string[], secrets: readonly stri
   for (const secret of secrets) {
     const leaks = texts.filter((text) => text.includes(secret));
     if (leaks.length > 0) throw new Error(`a secret leaked into ${leaks.length} output(s), e.g.: ${leaks[0].slice(0, 200)}`);
+  }
+}
+
+/**
+ * HTTP methods an upstream simulator received, in order. The simulator records
+ * path, headers and body but not the method, so this listens on its server.
+ */
+export function recordMethods(simulator: UpstreamSimulator): string[] {
+  const methods: string[] = [];
+  const server = (simulator as unknown as { server?: Server }).server;
+  if (!server) throw new Error('simulator not started');
+  server.prependListener('request', (request) => methods.push(request.method ?? '?'));
+  return methods;
+}
+
+/** A JWT with `alg: none` and no signature, claiming `sub`. */
+export function unsignedBearer(sub: string): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const now = Math.floor(Date.now() / 1000);
+  return `Bearer ${part({ alg: 'none', typ: 'JWT' })}.${part({ sub, iat: now, exp: now + 3600 })}.`;
+}
+
+/** Something a spec starts and must close: an app, the upstreams, a simulator. */
+export interface Closable {
+  close(): Promise<unknown> | unknown;
+}
+
+/**
+ * Closes what a spec block started, in order (apps before the upstreams they
+ * call), skipping what never started; `finally` runs even when a close throws
+ * (e.g. `killAllPrivateRedis`).
+ */
+export async function closeAll(closables: readonly (Closable | undefined)[], final?: () => unknown): Promise<void> {
+  try {
+    for (const closable of closables) await closable?.close();
+  } finally {
+    await final?.();
   }
 }
