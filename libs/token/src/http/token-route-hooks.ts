@@ -76,7 +76,8 @@ export function installTokenRouteHooks(
         refuse(request, route, reply, problem);
       };
     });
-  }  // After the hooks above: the origin check and the empty-body peek come before any decoding.
+  }
+  // After the hooks above: the origin check and the empty-body peek come before any decoding.
   installTokenPathAnswers(adapter, routeAt);
   installDecodedBodies(adapter, routeAt, settings.bodyLimitBytes);
   const server = adapter.getHttpServer?.();
