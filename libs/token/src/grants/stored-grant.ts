@@ -1,5 +1,5 @@
 import type { UpstreamFailure } from '../errors/upstream-error';
-import { isFiniteNumber, isObject } from '../store/sealed-records';
+import { isFiniteNumber, isRecord } from '../upstream/json-shape';
 import type { CachedGrant } from './cached-grant';
 
 /** What a failed upstream call leaves in the store for a second, so waiters do not each retry: fixed words only. */
@@ -14,17 +14,17 @@ const FAILURES: ReadonlySet<string> = new Set<UpstreamFailure>(['rejected', 'fai
 
 /** A failure memo as written: a provider name and a failure kind we know; anything else is no memo. */
 export function isFailureMemo(body: unknown): body is FailureMemo {
-  return isObject(body) && typeof body.p === 'string' && /^[a-z0-9][a-z0-9-]{0,39}$/.test(body.p) && typeof body.f === 'string' && FAILURES.has(body.f);
+  return isRecord(body) && typeof body.p === 'string' && /^[a-z0-9][a-z0-9-]{0,39}$/.test(body.p) && typeof body.f === 'string' && FAILURES.has(body.f);
 }
 
 /** A grant as written: a token, numeric deadlines, and optional refresh token and extras. */
 export function isCachedGrant(body: unknown): body is CachedGrant {
   return (
-    isObject(body) &&
+    isRecord(body) &&
     typeof body.accessToken === 'string' &&
     isFiniteNumber(body.expiresAt) &&
     isFiniteNumber(body.refreshAt) &&
     (body.refreshToken === undefined || typeof body.refreshToken === 'string') &&
-    (body.extras === undefined || isObject(body.extras))
+    (body.extras === undefined || isRecord(body.extras))
   );
 }

@@ -1,5 +1,6 @@
 import { viaStore } from '../errors/store-unavailable.error';
-import { isFiniteNumber, isObject, SealedRecords, type ReadRecord } from '../store/sealed-records';
+import { isFiniteNumber, isRecord } from '../upstream/json-shape';
+import { SealedRecords, type ReadRecord } from '../store/sealed-records';
 import type { TokenStore } from '../store/token-store';
 
 /**
@@ -86,7 +87,7 @@ export class HandleChains {
 
 function isChainRecord(body: unknown): body is ChainRecord {
   return (
-    isObject(body) &&
+    isRecord(body) &&
     typeof body.u === 'string' &&
     typeof body.p === 'string' &&
     (body.a === undefined || typeof body.a === 'string') &&

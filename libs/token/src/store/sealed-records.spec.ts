@@ -1,11 +1,12 @@
 import { MemoryTokenStore } from './memory.store';
-import { isFiniteNumber, isObject, SealedRecords } from './sealed-records';
+import { isFiniteNumber, isRecord } from '../upstream/json-shape';
+import { SealedRecords } from './sealed-records';
 import { Sealer } from './sealer';
 
 interface Note {
   n: number;
 }
-const isNote = (body: unknown): body is Note => isObject(body) && isFiniteNumber(body.n);
+const isNote = (body: unknown): body is Note => isRecord(body) && isFiniteNumber(body.n);
 
 function setup() {
   const store = new MemoryTokenStore();

@@ -107,12 +107,3 @@ export function digestedKey(sealer: Sealer, kind: string, id: string): string {
   return `${kind}:${sealer.digest(`${kind}\n${id}`)}`;
 }
 
-/** A plain object (not null, not an array). */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** A finite number. */
-export function isFiniteNumber(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value);
-}

@@ -3,6 +3,11 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A finite number. */
+export function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
 /** The first of `names` that holds a non-empty string in `source`. */
 export function pickString(source: Record<string, unknown>, ...names: string[]): string | undefined {
   for (const name of names) {
