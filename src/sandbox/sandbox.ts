@@ -1,4 +1,4 @@
-import { JwtService } from '@nestjs/jwt';
+import { SignJWT } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { startMisoSimulator, startSentifydSimulator, type UpstreamSimulator } from 'nestjs-token-broker/testing';
 import {
@@ -59,7 +59,12 @@ export async function startSandbox(env: Record<string, string | undefined>): Pro
   const gemini = await startGeminiSimulator({ apiKey: geminiKey });
   const deepgram = await startDeepgramSimulator({ apiKey: deepgramKey });
   simulators.push(openai, gemini, deepgram);
-  const demoBearer = new JwtService().sign({ sub: 'demo-user' }, { secret: jwtSecret, algorithm: 'HS256', expiresIn: '12h' });
+  // Signed with jose, the library the app verifies with; iat is required by the app's checks.
+  const demoBearer = await new SignJWT({ sub: 'demo-user' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime('12h')
+    .sign(Buffer.from(jwtSecret));
   // SANDBOX itself stays behind: the app is started with stand-ins as its providers, which SANDBOX=1 would refuse.
   const { SANDBOX: _sandbox, ...rest } = env;
   return {
