@@ -1,6 +1,7 @@
 import { bearer, bootApp, startUpstreams, type RunningApp, type Upstreams, closeAll } from '../support/harness';
 import { eachPlatform } from '../support/platforms';
 import { MISO_PATHS, misoHeaders, sentifydEndpoint, withRefreshToken } from './replay';
+import { request as httpRequest } from 'node:http';
 import { rawSend, type Framing, type Reply } from '../support/http';
 
 /**
@@ -66,6 +67,21 @@ eachPlatform(() => {
       const reply = await fetch(new URL(MISO_PATHS[1], running.url), { method: 'POST', headers: { ...headers, origin: 'https://evil.example' }, body });
       expect({ status: reply.status, error: ((await reply.json()) as { error: string }).error }).toEqual({ status: 403, error: 'origin_not_allowed' });
       expect(reply.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    });
+
+    it('a foreign origin is answered 403 before its body is read: headers alone, the body never sent', async () => {
+      // Were the body read first, the server would wait for 4,000 bytes that never come (then close: no answer at all).
+      const reply = await new Promise<{ status: number; error: string }>((resolve, reject) => {
+        const url = new URL(MISO_PATHS[1], running.url);
+        const request = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': '4000', origin: 'https://evil.example' } }, (response) => {
+          let text = '';
+          response.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, error: JSON.parse(text).error }));
+        });
+        request.on('error', reject);
+        request.flushHeaders();
+      });
+      expect(reply).toEqual({ status: 403, error: 'origin_not_allowed' });
     });
 
     it('an allowed origin with a broken body still gets its 400', async () => {

@@ -40,14 +40,20 @@ export function installTokenRouteHooks(
     logRefused(request, route, problem.getStatus(), problem.code, sinks);
     sendProblem(reply, problem);
   };
+  /** Answers a foreign origin's 403 at once, before its body is read; true when it did. */
+  const refuseForeign = (request: HttpRequestLike, route: RoutePlan, reply: unknown) => {
+    const refused = foreign(request, route);
+    if (refused) refuse(request, route, reply, refused);
+    return refused !== undefined;
+  };
   const type = (adapter as { getType?(): string }).getType?.();
   if (type === 'express') {
     (adapter as unknown as { use(handler: ExpressErrorHandler): void }).use((error: unknown, request: HttpRequestLike & { path: string }, response: unknown, next: (error: unknown) => void) => {
       const route = routeAt(request.path);
       const problem = route && bodyProblem(error);
       if (!problem) return next(error);
-      const refused = foreign(request, route);
-      if (refused) return refuse(request, route, response, refused);
+      // Parsed by the app's own parser (an empty body): the origin still comes first.
+      if (refuseForeign(request, route, response)) return;
       void Promise.resolve(emptyBodyExcuses(error, request as never)).then((empty) => {
         if (!empty) return refuse(request, route, response, problem);
         forgetBody(request as never);
@@ -63,11 +69,7 @@ export function installTokenRouteHooks(
       // Routes with a body only (Nest registers one Fastify route per method): the GET hot path runs no hook.
       if (![options.method].flat().every((method) => method === 'GET' || method === 'HEAD')) {
         options.preParsing = [options.preParsing ?? []].flat().concat(
-          emptyBodyPreParsing((request, reply) => {
-            const refused = foreign(request, route);
-            if (refused) refuse(request, route, reply, refused);
-            return refused !== undefined;
-          }),
+          emptyBodyPreParsing((request, reply) => refuseForeign(request, route, reply)),
         );
       }
       options.errorHandler = (error, request, reply) => {
@@ -79,7 +81,7 @@ export function installTokenRouteHooks(
   }
   // After the hooks above: the origin check and the empty-body peek come before any decoding.
   installTokenPathAnswers(adapter, routeAt);
-  installDecodedBodies(adapter, routeAt, settings.bodyLimitBytes);
+  installDecodedBodies(adapter, routeAt, settings.bodyLimitBytes, refuseForeign);
   const server = adapter.getHttpServer?.();
   if (server) enforceRequestDeadlines(server, { headersMs: false, bodyMs: settings.bodyTimeoutMs }, (request) => routeAt(request.url ?? '/') !== undefined);
 }

@@ -5,6 +5,8 @@ import { createGunzip, createInflate } from 'node:zlib';
 import type { RoutePlan } from '../route-plan';
 
 type RouteAt = (path: string) => RoutePlan | undefined;
+/** Answers a request its route refuses before any body is read (a foreign origin's 403); true when it did. */
+export type RefuseEarly = (request: never, route: RoutePlan, response: unknown) => boolean;
 
 /** Content codings a token route reads; anything else is 415 (RFC 9110 §15.5.16). */
 const DECODERS: Readonly<Record<string, (() => Transform) | undefined>> = {
@@ -36,11 +38,12 @@ function codingOf(headers: IncomingHttpHeaders): string {
  *   length, so Fastify's own `bodyLimit` (the route's) counts decoded bytes.
  * - Express: body-parser's JSON and form parsers with the route's limit, put
  *   first in the app's stack for token paths only (raw-body counts the
- *   inflated stream); the app's own parsers then find the body read.
+ *   inflated stream), after `refuseEarly` (the origin check: a foreign
+ *   origin's body is never read); the app's own parsers then find the body read.
  */
-export function installDecodedBodies(adapter: HttpServer, routeAt: RouteAt, limit: number): void {
+export function installDecodedBodies(adapter: HttpServer, routeAt: RouteAt, limit: number, refuseEarly: RefuseEarly): void {
   const type = (adapter as { getType?(): string }).getType?.();
-  if (type === 'express') installOnExpress(adapter, routeAt, limit);
+  if (type === 'express') installOnExpress(adapter, routeAt, limit, refuseEarly);
   else if (type === 'fastify') {
     const fastify = adapter.getInstance() as { addHook(name: 'onRoute', hook: (route: FastifyRoute) => void): void };
     fastify.addHook('onRoute', (route) => {
@@ -78,14 +81,16 @@ interface ExpressRequest {
   headers: IncomingHttpHeaders;
 }
 
-function installOnExpress(adapter: HttpServer, routeAt: RouteAt, limit: number): void {
+function installOnExpress(adapter: HttpServer, routeAt: RouteAt, limit: number, refuseEarly: RefuseEarly): void {
   // express is there: this is an Express app. Its body-parser counts the inflated bytes against `limit`.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const express = require('express') as { json(o: object): Middleware; urlencoded(o: object): Middleware };
   const json = express.json({ limit, strict: true });
   const form = express.urlencoded({ limit, extended: true });
   const tokenBodies: Middleware = (request, response, next) => {
-    if (!hasBody(request.headers) || !routeAt(request.path)) return next();
+    const route = hasBody(request.headers) ? routeAt(request.path) : undefined;
+    if (!route) return next();
+    if (refuseEarly(request as never, route, response)) return;
     if (!(codingOf(request.headers) in DECODERS)) return next(bodyError('encoding.unsupported', 415, 'unsupported content encoding'));
     json(request, response, (error) => (error ? next(error) : form(request, response, next)));
   };
